@@ -1,0 +1,35 @@
+package dev.apikeys.events;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.axonframework.serialization.Revision;
+
+/**
+ * A key was issued. Carries everything a replay needs to rebuild the key, but only the SHA-256 hex
+ * digest of the key: the plaintext never enters the store.
+ */
+@Revision("1")
+public record ApiKeyCreated(
+        UUID keyId,
+        String userId,
+        String organizationId,
+        String name,
+        String keyPrefix,
+        String keyHash,
+        List<String> scopes,
+        Instant expiresAt,
+        Instant createdAt) {
+
+    public ApiKeyCreated {
+        scopes = List.copyOf(scopes);
+    }
+
+    /** Leaves the hash out, so a logged event cannot leak it. */
+    @Override
+    public String toString() {
+        return "ApiKeyCreated[keyId=" + keyId + ", userId=" + userId + ", organizationId=" + organizationId
+                + ", keyPrefix=" + keyPrefix + ", scopes=" + scopes + ", expiresAt=" + expiresAt
+                + ", createdAt=" + createdAt + "]";
+    }
+}

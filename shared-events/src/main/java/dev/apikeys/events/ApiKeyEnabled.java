@@ -1,0 +1,10 @@
+package dev.apikeys.events;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.axonframework.serialization.Revision;
+
+/** The owner enabled the key. */
+@Revision("1")
+public record ApiKeyEnabled(UUID keyId, String userId, Instant enabledAt) {
+}
