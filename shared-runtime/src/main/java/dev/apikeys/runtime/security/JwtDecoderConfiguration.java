@@ -1,0 +1,55 @@
+package dev.apikeys.runtime.security;
+
+import java.nio.charset.StandardCharsets;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+
+/**
+ * With {@code apikeys.security.hmac-secret} set, HS256 tokens signed with it are accepted. Without
+ * it, Spring Boot's own decoder from {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}
+ * or {@code jwk-set-uri} applies; it picks up {@link #requiredClaimsValidator()} as an additional
+ * validator, so both paths demand {@code exp} and {@code sub}.
+ */
+@Configuration(proxyBeanMethods = false)
+class JwtDecoderConfiguration {
+
+    static final String HMAC_SECRET_PROPERTY = "apikeys.security.hmac-secret";
+    static final int MIN_SECRET_BYTES = 32;
+
+    @Bean
+    OAuth2TokenValidator<Jwt> requiredClaimsValidator() {
+        // The timestamp validator checks exp only when present; a token that never expires is refused.
+        return new DelegatingOAuth2TokenValidator<>(
+                new JwtClaimValidator<>(JwtClaimNames.EXP, exp -> exp != null),
+                new JwtClaimValidator<String>(JwtClaimNames.SUB, sub -> sub != null && !sub.isBlank()));
+    }
+
+    @Bean
+    @ConditionalOnProperty(HMAC_SECRET_PROPERTY)
+    JwtDecoder hmacJwtDecoder(@Value("${" + HMAC_SECRET_PROPERTY + "}") String secret,
+            OAuth2TokenValidator<Jwt> requiredClaimsValidator) {
+        byte[] secretBytes = secret.getBytes(StandardCharsets.UTF_8);
+        if (secretBytes.length < MIN_SECRET_BYTES) {
+            throw new IllegalStateException(HMAC_SECRET_PROPERTY + " must be at least " + MIN_SECRET_BYTES
+                    + " bytes (UTF-8) for HS256; the configured value has " + secretBytes.length + ".");
+        }
+        SecretKey key = new SecretKeySpec(secretBytes, "HmacSHA256");
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                JwtValidators.createDefault(), requiredClaimsValidator));
+        return decoder;
+    }
+}
