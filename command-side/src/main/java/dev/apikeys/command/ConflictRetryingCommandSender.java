@@ -1,0 +1,63 @@
+package dev.apikeys.command;
+
+import java.util.concurrent.ThreadLocalRandom;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends a command and waits for its result. Two writers (threads of another instance; within one
+ * instance Axon locks the aggregate) may load the same version of a key and both append its next
+ * event; the unique (aggregate_identifier, sequence_number) lets one win, and Axon reports the
+ * loser as a {@link ConcurrencyException}. Its transaction rolled back, so the command is sent
+ * again and decides on the fresh state. Nothing else is retried: a business refusal is final.
+ */
+@Component
+public class ConflictRetryingCommandSender {
+
+    private static final Logger log = LoggerFactory.getLogger(ConflictRetryingCommandSender.class);
+    static final int MAX_ATTEMPTS = 10;
+    private static final long BACKOFF_STEP_MILLIS = 5;
+
+    private final CommandGateway commandGateway;
+
+    ConflictRetryingCommandSender(CommandGateway commandGateway) {
+        this.commandGateway = commandGateway;
+    }
+
+    /**
+     * @return the handler's result
+     * @throws ApiKeyNotFound also when no key has this id
+     */
+    public <R> R send(Object command, MetaData metaData) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return commandGateway.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metaData));
+            } catch (AggregateNotFoundException unknownKey) {
+                throw new ApiKeyNotFound();
+            } catch (ConcurrencyException conflict) {
+                if (attempt == MAX_ATTEMPTS) {
+                    throw conflict;
+                }
+                log.debug("Concurrent write to the same key, attempt {} of {}", attempt, MAX_ATTEMPTS);
+                backOff(attempt);
+            }
+        }
+    }
+
+    /** Jittered, growing pause so the writers that collided do not collide again in lockstep. */
+    private static void backOff(int attempt) {
+        long millis = ThreadLocalRandom.current().nextLong(BACKOFF_STEP_MILLIS * attempt, BACKOFF_STEP_MILLIS * attempt * 4 + 1);
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while retrying a command", e);
+        }
+    }
+}

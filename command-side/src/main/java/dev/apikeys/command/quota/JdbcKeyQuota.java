@@ -1,0 +1,44 @@
+package dev.apikeys.command.quota;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The quota as one row per user in {@code event_store.key_quota}. The conditional update takes the
+ * row lock and re-checks the limit after any concurrent writer commits, so two creates on any
+ * number of instances cannot both pass the last free place. MANDATORY: the count must change in
+ * the transaction Axon's unit of work opened for the command, the one that appends its events.
+ */
+@Component
+@Transactional(propagation = Propagation.MANDATORY)
+class JdbcKeyQuota implements KeyQuota {
+
+    private final JdbcTemplate jdbc;
+    private final int maxKeysPerUser;
+
+    JdbcKeyQuota(JdbcTemplate jdbc, @Value("${apikeys.max-keys-per-user:100}") int maxKeysPerUser) {
+        this.jdbc = jdbc;
+        this.maxKeysPerUser = maxKeysPerUser;
+    }
+
+    @Override
+    public void reserve(String userId) {
+        jdbc.update("insert into event_store.key_quota (user_id, live_keys) values (?, 0) on conflict (user_id) do nothing",
+                userId);
+        int counted = jdbc.update(
+                "update event_store.key_quota set live_keys = live_keys + 1 where user_id = ? and live_keys < ?",
+                userId, maxKeysPerUser);
+        if (counted == 0) {
+            throw new KeyQuotaExceeded(maxKeysPerUser);
+        }
+    }
+
+    @Override
+    public void release(String userId) {
+        jdbc.update("update event_store.key_quota set live_keys = live_keys - 1 where user_id = ? and live_keys > 0",
+                userId);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.apikeys.command.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.apikeys.command.ApiKeyNotFound;
+import dev.apikeys.command.ApiKeyState;
+import dev.apikeys.command.ConflictRetryingCommandSender;
+import dev.apikeys.command.CreateApiKey;
+import dev.apikeys.command.DeleteApiKey;
+import dev.apikeys.command.ToggleApiKey;
+import dev.apikeys.command.key.ApiKeyGenerator;
+import dev.apikeys.command.key.NewApiKey;
+import dev.apikeys.command.quota.KeyQuotaExceeded;
+import dev.apikeys.events.EventMetadata;
+import dev.apikeys.runtime.problem.InvalidRequest;
+import dev.apikeys.runtime.security.Caller;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.axonframework.messaging.MetaData;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The writes of contract section 1: create, toggle and delete the caller's keys. */
+@RestController
+@RequestMapping(ApiKeyCommandController.BASE_PATH)
+class ApiKeyCommandController {
+
+    static final String BASE_PATH = "/api/v1/me/apikeys";
+    static final String CORRELATION_ID_HEADER = "X-Correlation-Id";
+    private static final Pattern CANONICAL_UUID =
+            Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+    /** Visible ASCII only: the id travels on into event metadata, logs and Kafka headers. */
+    private static final Pattern SANE_CORRELATION_ID = Pattern.compile("^[\\x21-\\x7E]{1,100}$");
+
+    private final ConflictRetryingCommandSender commands;
+    private final ApiKeyGenerator keyGenerator;
+    private final Clock clock;
+
+    ApiKeyCommandController(ConflictRetryingCommandSender commands, ApiKeyGenerator keyGenerator, Clock clock) {
+        this.commands = commands;
+        this.keyGenerator = keyGenerator;
+        this.clock = clock;
+    }
+
+    @PostMapping
+    ResponseEntity<CreateApiKeyResponse> create(Caller caller, @RequestBody(required = false) JsonNode body,
+            @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
+        CreateKeyRequest request = CreateKeyRequest.from(body);
+        if (request.organizationId() != null && !caller.belongsTo(request.organizationId())) {
+            throw new OrganizationForbiddenProblem();
+        }
+        Instant expiresAt = request.expiresInDays() == 0
+                ? null
+                : clock.instant().plus(Duration.ofDays(request.expiresInDays()));
+        NewApiKey key = keyGenerator.generate();
+        UUID keyId = UUID.randomUUID();
+        send(new CreateApiKey(keyId, caller.userId(), request.organizationId(), request.name(), key.prefix(),
+                key.sha256Hex(), request.scopes(), expiresAt), caller, correlationId);
+        return ResponseEntity.created(URI.create(BASE_PATH + "/" + keyId))
+                .cacheControl(CacheControl.noStore())
+                .body(new CreateApiKeyResponse(keyId, request.name(), key.prefix(), key.plaintext(), request.scopes(),
+                        expiresAt));
+    }
+
+    /** Flips {@code disabled}; any request body is ignored. */
+    @PutMapping("/{id}")
+    ApiKeyResponse toggle(Caller caller, @PathVariable String id,
+            @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
+        ApiKeyState key = send(new ToggleApiKey(keyId(id), caller.userId()), caller, correlationId);
+        return ApiKeyResponse.of(key);
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(Caller caller, @PathVariable String id,
+            @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
+        send(new DeleteApiKey(keyId(id), caller.userId()), caller, correlationId);
+    }
+
+    private <R> R send(Object command, Caller caller, String correlationId) {
+        MetaData metaData = MetaData.from(Map.of(
+                EventMetadata.ACTOR_ID, caller.userId(),
+                EventMetadata.CORRELATION_ID, correlationId != null && SANE_CORRELATION_ID.matcher(correlationId).matches()
+                        ? correlationId
+                        : UUID.randomUUID().toString()));
+        try {
+            return commands.send(command, metaData);
+        } catch (ApiKeyNotFound e) {
+            throw new KeyNotFoundProblem();
+        } catch (KeyQuotaExceeded e) {
+            throw new KeyQuotaExceededProblem(e.maxKeysPerUser());
+        }
+    }
+
+    private static UUID keyId(String id) {
+        if (!CANONICAL_UUID.matcher(id).matches()) {
+            throw new InvalidRequest("id", "must be a UUID like 123e4567-e89b-12d3-a456-426614174000");
+        }
+        return UUID.fromString(id);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.apikeys.command.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.apikeys.runtime.problem.InvalidRequest;
+import dev.apikeys.runtime.problem.InvalidRequest.FieldError;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CreateKeyRequestTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static Stream<Arguments> validRequests() {
+        return Stream.of(
+                Arguments.of("{}", new CreateKeyRequest("", List.of(), null, 0)),
+                Arguments.of("{\"name\":null,\"scopes\":null,\"organization_id\":null,\"expires_in_days\":null}",
+                        new CreateKeyRequest("", List.of(), null, 0)),
+                Arguments.of("{\"name\":\"  ci deploy \\n\"}", new CreateKeyRequest("ci deploy", List.of(), null, 0)),
+                Arguments.of("{\"name\":\"" + "é".repeat(100) + "\"}",
+                        new CreateKeyRequest("é".repeat(100), List.of(), null, 0)),
+                Arguments.of("{\"name\":\"   " + "n".repeat(100) + "   \"}",
+                        new CreateKeyRequest("n".repeat(100), List.of(), null, 0)),
+                Arguments.of("{\"scopes\":[\"models:read\",\"workflows:*\",\"models:read\",\"a_b-c:d-e_f9\"]}",
+                        new CreateKeyRequest("", List.of("models:read", "workflows:*", "a_b-c:d-e_f9"), null, 0)),
+                Arguments.of("{\"organization_id\":\"org-1\"}", new CreateKeyRequest("", List.of(), "org-1", 0)),
+                Arguments.of("{\"expires_in_days\":0}", new CreateKeyRequest("", List.of(), null, 0)),
+                Arguments.of("{\"expires_in_days\":3650}", new CreateKeyRequest("", List.of(), null, 3650)),
+                Arguments.of("{\"user_id\":\"mallory\",\"id\":\"x\",\"disabled\":true,\"extra\":{}}",
+                        new CreateKeyRequest("", List.of(), null, 0)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("validRequests")
+    void acceptsAndNormalises(String body, CreateKeyRequest expected) throws JsonProcessingException {
+        assertThat(CreateKeyRequest.from(JSON.readTree(body))).isEqualTo(expected);
+    }
+
+    @Test
+    void noBodyIsAnEmptyRequest() {
+        assertThat(CreateKeyRequest.from(null)).isEqualTo(new CreateKeyRequest("", List.of(), null, 0));
+    }
+
+    @Test
+    void fiftyDistinctScopesAreAllowedEvenWithDuplicates() throws JsonProcessingException {
+        List<String> scopes = IntStream.range(0, 50).mapToObj(i -> "s" + i + ":read").toList();
+        String body = JSON.writeValueAsString(Map.of("scopes",
+                Stream.concat(scopes.stream(), scopes.stream()).toList()));
+
+        assertThat(CreateKeyRequest.from(JSON.readTree(body)).scopes()).isEqualTo(scopes);
+    }
+
+    static Stream<Arguments> invalidRequests() {
+        return Stream.of(
+                Arguments.of("{\"name\":42}", List.of(new FieldError("name", "must be a string"))),
+                Arguments.of("{\"name\":\"" + "n".repeat(101) + "\"}",
+                        List.of(new FieldError("name", "must be at most 100 characters"))),
+                Arguments.of("{\"name\":\"a\\u0000b\"}",
+                        List.of(new FieldError("name", "must not contain control characters"))),
+                Arguments.of("{\"name\":\"a\\u0085b\"}",
+                        List.of(new FieldError("name", "must not contain control characters"))),
+                Arguments.of("{\"scopes\":\"models:read\"}",
+                        List.of(new FieldError("scopes", "must be an array of strings"))),
+                Arguments.of("{\"scopes\":[\"models:read\",7,\"Models:read\",\"models\",\"models:\",\"models:re ad\",\":read\"]}",
+                        List.of(new FieldError("scopes[1]", "must be a string"),
+                                new FieldError("scopes[2]", "must look like resource:action or resource:*"),
+                                new FieldError("scopes[3]", "must look like resource:action or resource:*"),
+                                new FieldError("scopes[4]", "must look like resource:action or resource:*"),
+                                new FieldError("scopes[5]", "must look like resource:action or resource:*"),
+                                new FieldError("scopes[6]", "must look like resource:action or resource:*"))),
+                Arguments.of("{\"scopes\":[\"a:" + "b".repeat(63) + "\"]}",
+                        List.of(new FieldError("scopes[0]", "must be at most 64 characters"))),
+                Arguments.of("{\"organization_id\":[\"org-1\"]}",
+                        List.of(new FieldError("organization_id", "must be a string"))),
+                Arguments.of("{\"expires_in_days\":\"30\"}",
+                        List.of(new FieldError("expires_in_days", "must be an integer"))),
+                Arguments.of("{\"expires_in_days\":30.5}",
+                        List.of(new FieldError("expires_in_days", "must be an integer"))),
+                Arguments.of("{\"expires_in_days\":30.0}",
+                        List.of(new FieldError("expires_in_days", "must be an integer"))),
+                Arguments.of("{\"expires_in_days\":true}",
+                        List.of(new FieldError("expires_in_days", "must be an integer"))),
+                Arguments.of("{\"expires_in_days\":-1}",
+                        List.of(new FieldError("expires_in_days", "must be between 0 and 3650"))),
+                Arguments.of("{\"expires_in_days\":3651}",
+                        List.of(new FieldError("expires_in_days", "must be between 0 and 3650"))),
+                Arguments.of("{\"expires_in_days\":99999999999999999999}",
+                        List.of(new FieldError("expires_in_days", "must be between 0 and 3650"))),
+                Arguments.of("[]", List.of(new FieldError("body", "must be a JSON object"))),
+                Arguments.of("\"name\"", List.of(new FieldError("body", "must be a JSON object"))),
+                Arguments.of("{\"name\":false,\"scopes\":[\"x\"],\"organization_id\":1,\"expires_in_days\":-5}",
+                        List.of(new FieldError("name", "must be a string"),
+                                new FieldError("scopes[0]", "must look like resource:action or resource:*"),
+                                new FieldError("organization_id", "must be a string"),
+                                new FieldError("expires_in_days", "must be between 0 and 3650"))));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidRequests")
+    void rejectsNamingEveryInvalidField(String body, List<FieldError> expected) {
+        assertThatThrownBy(() -> CreateKeyRequest.from(JSON.readTree(body)))
+                .isInstanceOfSatisfying(InvalidRequest.class, e ->
+                        assertThat(e.getBody().getProperties()).containsEntry("errors", expected));
+    }
+
+    @Test
+    void moreThanFiftyDistinctScopesAreRejected() throws JsonProcessingException {
+        String body = JSON.writeValueAsString(Map.of("scopes",
+                IntStream.range(0, 51).mapToObj(i -> "s" + i + ":read").toList()));
+
+        assertThatThrownBy(() -> CreateKeyRequest.from(JSON.readTree(body)))
+                .isInstanceOfSatisfying(InvalidRequest.class, e -> assertThat(e.getBody().getProperties())
+                        .containsEntry("errors", List.of(new FieldError("scopes", "must hold at most 50 distinct scopes"))));
+    }
+}
