@@ -1,0 +1,43 @@
+package dev.apikeys.query.consistency;
+
+import java.util.Collection;
+import java.util.List;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** Reads the committed state of the command side's event store (schema event_store). */
+@Component
+class EventStoreHead {
+
+    private final NamedParameterJdbcTemplate jdbc;
+
+    EventStoreHead(NamedParameterJdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The highest global index committed now, or null for an empty store. */
+    Long head() {
+        return jdbc.getJdbcTemplate()
+                .queryForObject("select max(global_index) from event_store.domain_event_entry", Long.class);
+    }
+
+    /**
+     * The committed events at or below the head that lie after {@code after} or are among
+     * {@code gaps}: the only ones a processor at those positions may not have applied.
+     */
+    List<StoredEvent> candidates(long head, long after, Collection<Long> gaps) {
+        MapSqlParameterSource parameters = new MapSqlParameterSource()
+                .addValue("head", head)
+                .addValue("after", after)
+                // "in ()" is not valid SQL; -1 is never a global index.
+                .addValue("gaps", gaps.isEmpty() ? List.of(-1L) : gaps);
+        return jdbc.query("""
+                select global_index,
+                       case when type is null then event_identifier else aggregate_identifier end as sequence_identifier
+                  from event_store.domain_event_entry
+                 where global_index <= :head and (global_index > :after or global_index in (:gaps))
+                """, parameters,
+                (row, rowNumber) -> new StoredEvent(row.getLong("global_index"), row.getString("sequence_identifier")));
+    }
+}

@@ -1,0 +1,32 @@
+package dev.apikeys.query.web;
+
+import dev.apikeys.query.consistency.ReadYourWrites;
+import dev.apikeys.query.projection.ApiKeyProjection;
+import dev.apikeys.query.projection.ApiKeyViews;
+import dev.apikeys.runtime.security.Caller;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** GET /api/v1/me/apikeys: the caller's live keys, newest first, including the caller's own writes. */
+@RestController
+@RequestMapping("/api/v1/me/apikeys")
+class ApiKeyQueryController {
+
+    private final ReadYourWrites readYourWrites;
+    private final ApiKeyViews views;
+
+    ApiKeyQueryController(ReadYourWrites readYourWrites, ApiKeyViews views) {
+        this.readYourWrites = readYourWrites;
+        this.views = views;
+    }
+
+    @GetMapping
+    List<ApiKeyResponse> list(Caller caller) {
+        readYourWrites.awaitProcessor(ApiKeyProjection.PROCESSOR);
+        return views.findByUserIdAndDeletedFalseOrderByCreatedAtDescIdDesc(caller.userId()).stream()
+                .map(ApiKeyResponse::of)
+                .toList();
+    }
+}

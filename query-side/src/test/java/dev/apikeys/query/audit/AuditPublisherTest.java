@@ -1,0 +1,222 @@
+package dev.apikeys.query.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import dev.apikeys.events.ApiKeyCreated;
+import dev.apikeys.events.ApiKeyDeleted;
+import dev.apikeys.events.ApiKeyDisabled;
+import dev.apikeys.events.ApiKeyEnabled;
+import dev.apikeys.events.EventMetadata;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AuditPublisherTest {
+
+    private static final UUID KEY = UUID.randomUUID();
+    private static final String HASH = "deadbeef".repeat(8);
+    private static final Instant CREATED_AT = Instant.parse("2025-01-01T10:00:00Z");
+    private static final Instant EXPIRES_AT = Instant.parse("2026-01-01T10:00:00.123Z");
+    private static final JsonSchema SCHEMA = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+            .getSchema(AuditPublisherTest.class.getResourceAsStream("/schemas/apikey-audit-record.schema.json"),
+                    SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<UUID, AuditKeyState> states = new HashMap<>();
+    private final List<ProducerRecord<String, byte[]>> sent = new ArrayList<>();
+    private CompletableFuture<RecordMetadata> kafkaAnswer;
+    private AuditPublisher publisher;
+
+    @BeforeEach
+    void setUp() {
+        AuditKeyStates repository = mock(AuditKeyStates.class);
+        when(repository.findById(any())).thenAnswer(call -> Optional.ofNullable(states.get(call.<UUID>getArgument(0))));
+        when(repository.save(any())).thenAnswer(call -> {
+            AuditKeyState state = call.getArgument(0);
+            states.put(KEY, state);
+            return state;
+        });
+        kafkaAnswer = CompletableFuture.completedFuture(new RecordMetadata(new TopicPartition("t", 0), 0, 0, 0, 0, 0));
+        AuditTopicProducer producer = mock(AuditTopicProducer.class);
+        when(producer.send(any())).thenAnswer(call -> {
+            sent.add(call.getArgument(0));
+            return kafkaAnswer;
+        });
+        publisher = new AuditPublisher(repository, producer,
+                new AuditProperties("apikeys.audit.v1", "/apikeys", "unused:9092", 3, (short) 1));
+    }
+
+    @Test
+    void everyEventTypeBecomesACloudEventWhoseValueMatchesTheSchema() throws Exception {
+        List<DomainEventMessage<?>> events = List.of(
+                message(0, created("org-1", EXPIRES_AT)),
+                message(1, new ApiKeyDisabled(KEY, "user-1", CREATED_AT.plusSeconds(1))),
+                message(2, new ApiKeyEnabled(KEY, "user-1", CREATED_AT.plusSeconds(2))),
+                message(3, new ApiKeyDisabled(KEY, "user-1", CREATED_AT.plusSeconds(3))),
+                message(4, new ApiKeyDeleted(KEY, "user-1", CREATED_AT.plusSeconds(4))));
+
+        events.forEach(this::handleInItsOwnBatch);
+
+        assertThat(sent).hasSize(5);
+        for (int i = 0; i < events.size(); i++) {
+            ProducerRecord<String, byte[]> record = sent.get(i);
+            DomainEventMessage<?> event = events.get(i);
+            assertThat(record.topic()).isEqualTo("apikeys.audit.v1");
+            assertThat(record.key()).isEqualTo(KEY.toString());
+            assertThat(header(record, "ce_specversion")).isEqualTo("1.0");
+            assertThat(header(record, "ce_id")).isEqualTo(event.getIdentifier());
+            assertThat(header(record, "ce_source")).isEqualTo("/apikeys");
+            assertThat(header(record, "ce_subject")).isEqualTo(KEY.toString());
+            assertThat(header(record, "ce_time")).isEqualTo(event.getTimestamp().toString());
+            assertThat(header(record, "content-type")).isEqualTo("application/json");
+            assertThat(SCHEMA.validate(value(record))).isEmpty();
+            assertThat(new String(record.value(), StandardCharsets.UTF_8)).doesNotContain(HASH);
+            record.headers().forEach(h -> assertThat(new String(h.value(), StandardCharsets.UTF_8)).doesNotContain(HASH));
+        }
+        assertThat(sent).extracting(record -> header(record, "ce_type")).containsExactly(
+                "apikey.created", "apikey.disabled", "apikey.enabled", "apikey.disabled", "apikey.deleted");
+        assertThat(sent).extracting(record -> value(record).get("sequence").asLong()).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(sent).extracting(record -> value(record).get("disabled").asBoolean())
+                .containsExactly(false, true, false, true, true);
+        assertThat(sent).extracting(record -> value(record).get("deleted").asBoolean())
+                .containsExactly(false, false, false, false, true);
+        assertThat(sent).extracting(record -> value(record).get("occurred_at").asText())
+                .containsExactly("2025-01-01T10:00:00Z", "2025-01-01T10:00:01Z", "2025-01-01T10:00:02Z",
+                        "2025-01-01T10:00:03Z", "2025-01-01T10:00:04Z");
+    }
+
+    @Test
+    void theValueDescribesTheWholeKeyAndWhoActed() {
+        handleInItsOwnBatch(message(0, created("org-1", EXPIRES_AT)));
+        handleInItsOwnBatch(message(1, new ApiKeyDisabled(KEY, "user-1", CREATED_AT.plusSeconds(1))));
+
+        JsonNode value = value(sent.get(1));
+        assertThat(value.get("key_id").asText()).isEqualTo(KEY.toString());
+        assertThat(value.get("user_id").asText()).isEqualTo("user-1");
+        assertThat(value.get("organization_id").asText()).isEqualTo("org-1");
+        assertThat(value.get("name").asText()).isEqualTo("ci");
+        assertThat(value.get("key_prefix").asText()).isEqualTo("sk_abcde");
+        assertThat(value.get("scopes")).extracting(JsonNode::asText).containsExactly("models:read", "workflows:*");
+        assertThat(value.get("expires_at").asText()).isEqualTo("2026-01-01T10:00:00.123Z");
+        assertThat(value.get("actor_id").asText()).isEqualTo("actor-1");
+    }
+
+    @Test
+    void aKeyWithoutOrganizationOrExpiryHasNullsThatMatchTheSchema() {
+        handleInItsOwnBatch(message(0, created(null, null)));
+
+        JsonNode value = value(sent.get(0));
+        assertThat(value.get("organization_id").isNull()).isTrue();
+        assertThat(value.get("expires_at").isNull()).isTrue();
+        assertThat(SCHEMA.validate(value)).isEmpty();
+    }
+
+    @Test
+    void theSchemaRejectsAHashAndAMalformedPrefix() {
+        handleInItsOwnBatch(message(0, created("org-1", EXPIRES_AT)));
+        ObjectNode withHash = (ObjectNode) value(sent.get(0));
+        withHash.put("key_hash", HASH);
+        ObjectNode badPrefix = (ObjectNode) value(sent.get(0));
+        badPrefix.put("key_prefix", "sk_abc");
+
+        assertThat(SCHEMA.validate(withHash)).isNotEmpty();
+        assertThat(SCHEMA.validate(badPrefix)).isNotEmpty();
+    }
+
+    @Test
+    void aBatchDoesNotCommitUntilKafkaAcknowledgedAndRollsBackWhenItFails() {
+        kafkaAnswer = new CompletableFuture<>();
+        DomainEventMessage<?> message = message(0, created("org-1", EXPIRES_AT));
+        UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(message);
+        AtomicBoolean committed = new AtomicBoolean();
+        AtomicBoolean rolledBack = new AtomicBoolean();
+        batch.afterCommit(unitOfWork -> committed.set(true));
+        batch.onRollback(unitOfWork -> rolledBack.set(true));
+        publisher.on((ApiKeyCreated) message.getPayload(), message, 0, batch);
+        kafkaAnswer.completeExceptionally(new org.apache.kafka.common.errors.TimeoutException("Kafka is down"));
+
+        assertThatThrownBy(batch::commit).isInstanceOf(AuditPublicationFailed.class);
+        assertThat(committed).isFalse();
+        assertThat(rolledBack).isTrue();
+    }
+
+    @Test
+    void aSendThatFailedAtOnceFailsTheBatchBeforeItsNextEvent() {
+        kafkaAnswer = new CompletableFuture<>();
+        kafkaAnswer.completeExceptionally(new org.apache.kafka.common.errors.TimeoutException("Kafka is down"));
+        DomainEventMessage<?> message = message(0, created("org-1", EXPIRES_AT));
+        UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(message);
+
+        assertThatThrownBy(() -> publisher.on((ApiKeyCreated) message.getPayload(), message, 0, batch))
+                .isInstanceOf(AuditPublicationFailed.class);
+        batch.rollback();
+    }
+
+    private void handleInItsOwnBatch(DomainEventMessage<?> message) {
+        UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(message);
+        long sequence = message.getSequenceNumber();
+        Object payload = message.getPayload();
+        if (payload instanceof ApiKeyCreated event) {
+            publisher.on(event, message, sequence, batch);
+        } else if (payload instanceof ApiKeyDisabled event) {
+            publisher.on(event, message, sequence, batch);
+        } else if (payload instanceof ApiKeyEnabled event) {
+            publisher.on(event, message, sequence, batch);
+        } else {
+            publisher.on((ApiKeyDeleted) payload, message, sequence, batch);
+        }
+        batch.commit();
+    }
+
+    private static DomainEventMessage<?> message(long sequence, Object payload) {
+        return new GenericDomainEventMessage<>("ApiKey", KEY.toString(), sequence, payload,
+                MetaData.with(EventMetadata.ACTOR_ID, "actor-1"));
+    }
+
+    private static ApiKeyCreated created(String organizationId, Instant expiresAt) {
+        return new ApiKeyCreated(KEY, "user-1", organizationId, "ci", "sk_abcde", HASH,
+                List.of("models:read", "workflows:*"), expiresAt, CREATED_AT);
+    }
+
+    private static String header(ProducerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private JsonNode value(ProducerRecord<String, byte[]> record) {
+        try {
+            return json.readTree(record.value());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
