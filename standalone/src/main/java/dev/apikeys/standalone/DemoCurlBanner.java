@@ -1,0 +1,75 @@
+package dev.apikeys.standalone;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Once the service is ready, prints a curl that works as pasted: a token for user {@code demo}
+ * signed with the secret the standalone service made and keeps in its data directory. Only for
+ * that secret: when the operator gives one, minting tokens is their identity provider's job.
+ */
+@Component
+class DemoCurlBanner implements ApplicationListener<ApplicationReadyEvent> {
+
+    static final String DEMO_USER = "demo";
+    static final Duration TOKEN_LIFETIME = Duration.ofDays(7);
+    // Set by the embedded infrastructure only when it supplied the secret.
+    private static final String SECRET_FILE_PROPERTY = "apikeys.standalone.hmac-secret-file";
+    private static final String SECRET_PROPERTY = "apikeys.security.hmac-secret";
+
+    @Override
+    public void onApplicationEvent(ApplicationReadyEvent event) {
+        Environment environment = event.getApplicationContext().getEnvironment();
+        String secretFile = environment.getProperty(SECRET_FILE_PROPERTY);
+        String secret = environment.getProperty(SECRET_PROPERTY);
+        if (secretFile == null || secret == null) {
+            return;
+        }
+        int port = environment.getProperty("local.server.port", Integer.class,
+                environment.getProperty("server.port", Integer.class, 8080));
+        System.out.println(text(secret, secretFile, port, Instant.now()));
+    }
+
+    static String text(String secret, String secretFile, int port, Instant now) {
+        String token = demoToken(secret, now);
+        String url = "http://localhost:" + port + "/api/v1/me/apikeys";
+        return """
+
+                API key service ready. A token for user "%s", valid for %d days, signed with the secret in %s:
+
+                  curl -H "Authorization: Bearer %s" %s
+
+                  curl -X POST -H "Authorization: Bearer %s" -H "Content-Type: application/json" \\
+                       -d '{"name": "my first key", "scopes": ["models:read"]}' %s
+                """.formatted(DEMO_USER, TOKEN_LIFETIME.toDays(), secretFile, token, url, token, url);
+    }
+
+    static String demoToken(String secret, Instant now) {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .subject(DEMO_USER)
+                .claim("org_ids", List.of())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(TOKEN_LIFETIME)))
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        try {
+            jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("Could not sign the demo token", e);
+        }
+        return jwt.serialize();
+    }
+}

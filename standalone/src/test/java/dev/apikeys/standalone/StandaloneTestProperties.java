@@ -1,0 +1,50 @@
+package dev.apikeys.standalone;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Settings for a standalone process of its own: a fresh data dir, a free broker port, a known secret. */
+final class StandaloneTestProperties {
+
+    private StandaloneTestProperties() {
+    }
+
+    static Map<String, String> fresh(int maxKeysPerUser) {
+        return forDataDir(newDataDir(), freePort(), maxKeysPerUser);
+    }
+
+    static Map<String, String> forDataDir(Path dataDir, int kafkaPort, int maxKeysPerUser) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("apikeys.standalone.data-dir", dataDir.toString());
+        properties.put("apikeys.standalone.kafka-port", Integer.toString(kafkaPort));
+        properties.put("apikeys.security.hmac-secret", Tokens.SECRET);
+        properties.put("apikeys.max-keys-per-user", Integer.toString(maxKeysPerUser));
+        properties.put("server.port", "0");
+        return properties;
+    }
+
+    static String[] asArguments(Map<String, String> properties) {
+        return properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
+    }
+
+    static Path newDataDir() {
+        try {
+            return Files.createTempDirectory("apikeys-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

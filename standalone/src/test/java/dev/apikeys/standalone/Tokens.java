@@ -1,0 +1,53 @@
+package dev.apikeys.standalone;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+
+/** Mints the HS256 bearer tokens the tests call with, as an identity provider would. */
+final class Tokens {
+
+    static final String SECRET = "end-to-end-test-secret-of-at-least-32-bytes";
+
+    private Tokens() {
+    }
+
+    static String forUser(String userId, String... orgIds) {
+        return sign(SECRET, claims(userId, List.of(orgIds), Instant.now().plus(Duration.ofHours(1))).build());
+    }
+
+    static String expiredFor(String userId) {
+        return sign(SECRET, claims(userId, List.of(), Instant.now().minus(Duration.ofMinutes(5))).build());
+    }
+
+    static String signedWithAnotherSecret(String userId) {
+        return sign("some-other-secret-that-is-also-32-bytes-long",
+                claims(userId, List.of(), Instant.now().plus(Duration.ofHours(1))).build());
+    }
+
+    private static JWTClaimsSet.Builder claims(String userId, List<String> orgIds, Instant expiresAt) {
+        return new JWTClaimsSet.Builder()
+                .subject(userId)
+                .claim("org_ids", orgIds)
+                .issueTime(new Date())
+                .expirationTime(Date.from(expiresAt));
+    }
+
+    private static String sign(String secret, JWTClaimsSet claims) {
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+            jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.apikeys.standalone.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedPostgresServerTest {
+
+    @TempDir
+    Path dataDirectory;
+
+    private EmbeddedPostgresServer server;
+    private Process childJvm;
+    private ProcessHandle orphanedPostmaster;
+
+    @AfterEach
+    void stopEverything() {
+        if (server != null) {
+            server.stop();
+        }
+        if (childJvm != null) {
+            childJvm.destroyForcibly();
+        }
+        if (orphanedPostmaster != null && orphanedPostmaster.isAlive()) {
+            orphanedPostmaster.destroyForcibly();
+        }
+    }
+
+    @Test
+    void startsWithAnApikeysDatabaseAndKeepsItsRowsAcrossStopAndStart() throws SQLException {
+        server = new EmbeddedPostgresServer(dataDirectory.resolve("postgres"), dataDirectory.resolve("postgres.log"));
+        server.start();
+        execute("CREATE TABLE kept (name text)");
+        execute("INSERT INTO kept VALUES ('written before the restart')");
+        String firstUrl = server.jdbcUrl();
+        server.stop();
+        assertThat(canConnect(firstUrl)).isFalse();
+
+        server.start();
+
+        assertThat(server.jdbcUrl()).endsWith("/apikeys");
+        assertThat(singleValue("SELECT name FROM kept")).isEqualTo("written before the restart");
+    }
+
+    @Test
+    void writesCommitsToDiskBeforeAnsweringThem() throws SQLException {
+        server = new EmbeddedPostgresServer(dataDirectory.resolve("postgres"), dataDirectory.resolve("postgres.log"));
+        server.start();
+
+        assertThat(singleValue("SHOW fsync")).isEqualTo("on");
+        assertThat(singleValue("SHOW synchronous_commit")).isEqualTo("on");
+    }
+
+    @Test
+    void recoversTheDataOfAServerWhoseJvmWasKilled() throws Exception {
+        Path postgresDirectory = dataDirectory.resolve("postgres");
+        Path serverLog = dataDirectory.resolve("postgres.log");
+        Path ready = dataDirectory.resolve("ready");
+        childJvm = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                PostgresInChildJvm.class.getName(),
+                postgresDirectory.toString(), serverLog.toString(), ready.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dataDirectory.resolve("child-jvm.log").toFile())
+                .start();
+        await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(ready) || !childJvm.isAlive());
+        assertThat(ready).as("child JVM wrote its row; its output is in child-jvm.log").exists();
+        long postmasterPid = Long.parseLong(Files.readAllLines(postgresDirectory.resolve("postmaster.pid")).get(0).trim());
+
+        childJvm.destroyForcibly().waitFor();
+        orphanedPostmaster = ProcessHandle.of(postmasterPid).orElseThrow();
+        assertThat(orphanedPostmaster.isAlive()).as("the postmaster outlives its JVM").isTrue();
+
+        server = new EmbeddedPostgresServer(postgresDirectory, serverLog);
+        server.start();
+
+        assertThat(singleValue("SELECT name FROM survivor")).isEqualTo("written before kill -9");
+        assertThat(orphanedPostmaster.isAlive()).as("the orphan was stopped").isFalse();
+        assertThat(Files.readAllLines(postgresDirectory.resolve("postmaster.pid")).get(0).trim())
+                .isNotEqualTo(Long.toString(postmasterPid));
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection connection = connect(server.jdbcUrl()); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private String singleValue(String query) throws SQLException {
+        try (Connection connection = connect(server.jdbcUrl());
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(query)) {
+            assertThat(result.next()).isTrue();
+            return result.getString(1);
+        }
+    }
+
+    private static boolean canConnect(String url) {
+        try (Connection ignored = connect(url)) {
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static Connection connect(String url) throws SQLException {
+        return DriverManager.getConnection(url, EmbeddedPostgresServer.USERNAME, "");
+    }
+}
