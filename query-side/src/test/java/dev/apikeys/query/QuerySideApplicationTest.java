@@ -1,21 +1,33 @@
 package dev.apikeys.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.apikeys.events.ApiKeyCreated;
 import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
+import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.EventMetadata;
+import dev.apikeys.query.consistency.ReadYourWrites;
+import dev.apikeys.query.projection.ApiKeyProjection;
+import dev.apikeys.query.projection.ApiKeyViews;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -31,6 +43,8 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.client.RestClient;
 
@@ -69,6 +83,15 @@ class QuerySideApplicationTest {
 
     @Autowired
     EventProcessingConfiguration processing;
+
+    @Autowired
+    PlatformTransactionManager transactionManager;
+
+    @Autowired
+    ReadYourWrites readYourWrites;
+
+    @Autowired
+    ApiKeyViews views;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -154,6 +177,107 @@ class QuerySideApplicationTest {
         assertThat(keys).extracting(node -> node.get("id").asText()).containsExactly(key.toString());
     }
 
+    /**
+     * Many writes, each followed at once by its owner's GET, alternating between a publish in this
+     * process and an append by another process; every GET must show the write before it.
+     */
+    @Test
+    void everyGetShowsTheWriteRightBeforeItWhereverItWasCommitted() throws Exception {
+        List<String> owners = List.of("owner-a-" + user, "owner-b-" + user, "owner-c-" + user, "owner-d-" + user);
+        Map<String, List<UUID>> liveKeysNewestFirst = new HashMap<>();
+        Map<UUID, Boolean> disabled = new HashMap<>();
+        Map<UUID, Long> nextSequence = new HashMap<>();
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        for (int write = 0; write < 200; write++) {
+            String owner = owners.get(write % owners.size());
+            List<UUID> keys = liveKeysNewestFirst.computeIfAbsent(owner, ignored -> new ArrayList<>());
+            Instant at = start.plusMillis(write);
+            DomainEventMessage<?> event;
+            // Per owner: create, create, flip the newest key's flag, delete the oldest key.
+            switch (write / owners.size() % 4) {
+                case 0, 1 -> {
+                    UUID key = UUID.randomUUID();
+                    keys.add(0, key);
+                    disabled.put(key, false);
+                    event = event(key, 0, created(key, owner, "key-" + write, List.of(), null, at));
+                }
+                case 2 -> {
+                    UUID key = keys.get(0);
+                    boolean disable = !disabled.get(key);
+                    disabled.put(key, disable);
+                    event = event(key, nextSequence.get(key),
+                            disable ? new ApiKeyDisabled(key, owner, at) : new ApiKeyEnabled(key, owner, at));
+                }
+                default -> {
+                    UUID key = keys.remove(keys.size() - 1);
+                    event = event(key, nextSequence.get(key), new ApiKeyDeleted(key, owner, at));
+                }
+            }
+            nextSequence.merge(UUID.fromString(event.getAggregateIdentifier()), 1L, Long::sum);
+            boolean inThisProcess = write % 2 == 0;
+            if (inThisProcess) {
+                eventStore.publish(event);
+            } else {
+                appendElsewhere(event);
+            }
+
+            JsonNode answer = json.readTree(get(owner).getBody());
+
+            List<String> expected = keys.stream().map(key -> key + (disabled.get(key) ? " disabled" : "")).toList();
+            assertThat(answer).extracting(node -> node.get("id").asText()
+                            + (node.get("disabled").asBoolean() ? " disabled" : ""))
+                    .as("GET after write %d (%s, %s)", write, event.getPayloadType().getSimpleName(),
+                            inThisProcess ? "published in this process" : "appended elsewhere")
+                    .containsExactlyElementsOf(expected);
+        }
+    }
+
+    /**
+     * A wait inside a transaction must still see the processor move: positions read as entities
+     * would come back from the persistence context as they were at the first poll.
+     */
+    @Test
+    void aWaitInsideATransactionSeesTheProcessorMove() {
+        TransactionTemplate elsewhere = new TransactionTemplate(transactionManager);
+        elsewhere.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        transaction.executeWithoutResult(status -> {
+            elsewhere.executeWithoutResult(inner -> storageEngine.appendEvents(
+                    List.of(event(first, 0, created(first, user, "first", List.of(), null, Instant.now())))));
+            await().atMost(Duration.ofSeconds(10)).until(() -> views.existsById(first));
+            readYourWrites.awaitProcessor(ApiKeyProjection.PROCESSOR);
+            elsewhere.executeWithoutResult(inner -> storageEngine.appendEvents(
+                    List.of(event(second, 0, created(second, user, "second", List.of(), null, Instant.now())))));
+            await().atMost(Duration.ofSeconds(10)).until(() -> views.existsById(second));
+
+            // Seeing only the first poll's positions, it would give up at the timeout.
+            assertThatCode(() -> readYourWrites.awaitProcessor(ApiKeyProjection.PROCESSOR)).doesNotThrowAnyException();
+        });
+    }
+
+    @Test
+    void aReadModelThatCannotCatchUpInTimeAnswers503RatherThanAStaleList() throws Exception {
+        StreamingEventProcessor readModel = processing
+                .eventProcessor(ApiKeyProjection.PROCESSOR, StreamingEventProcessor.class).orElseThrow();
+        UUID key = UUID.randomUUID();
+        readModel.shutDown();
+        try {
+            appendElsewhere(event(key, 0, created(key, user, "unseen", List.of(), null, Instant.now())));
+
+            ResponseEntity<String> response = get(user);
+
+            assertThat(response.getStatusCode()).isEqualTo(HttpStatusCode.valueOf(503));
+            assertThat(response.getHeaders().getFirst("Retry-After")).isEqualTo("1");
+            assertThat(response.getHeaders().getContentType()).hasToString("application/problem+json");
+            assertThat(json.readTree(response.getBody()).get("status").asInt()).isEqualTo(503);
+        } finally {
+            readModel.start();
+        }
+        assertThat(json.readTree(get(user).getBody())).extracting(node -> node.get("id").asText())
+                .containsExactly(key.toString());
+    }
+
     @Test
     void getWithoutATokenIsUnauthorized() {
         ResponseEntity<String> response = http.get().uri("/api/v1/me/apikeys")
@@ -167,8 +291,9 @@ class QuerySideApplicationTest {
     private ResponseEntity<String> get(String userId) {
         return http.get().uri("/api/v1/me/apikeys")
                 .header(HttpHeaders.AUTHORIZATION, TestTokens.bearer(userId))
-                .retrieve()
-                .toEntity(String.class);
+                .exchange((request, answer) -> ResponseEntity.status(answer.getStatusCode())
+                        .headers(answer.getHeaders())
+                        .body(new String(answer.getBody().readAllBytes(), StandardCharsets.UTF_8)));
     }
 
     /** Appends in its own committed transaction, without the local event store noticing. */
@@ -188,7 +313,7 @@ class QuerySideApplicationTest {
     }
 
     private static List<String> fieldNames(JsonNode node) {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
     }

@@ -32,6 +32,8 @@ final class CatchUp {
      * True when, for each committed event up to the head (candidates: those that lie after the
      * slowest index or in a gap), the segment responsible for it has applied it.
      * No segments at all means the processor has not started: caught up only on an empty store.
+     * An event no segment is responsible for (the table missing a segment) has not been applied:
+     * nothing vouches for it.
      */
     static boolean hasApplied(Collection<SegmentPosition> positions, List<StoredEvent> candidates, Long head) {
         if (head == null) {
@@ -42,8 +44,14 @@ final class CatchUp {
         }
         return candidates.stream()
                 .filter(event -> event.globalIndex() <= head)
-                .allMatch(event -> positions.stream()
-                        .filter(position -> position.isResponsibleFor(event))
-                        .allMatch(position -> position.hasApplied(event.globalIndex())));
+                .allMatch(event -> hasApplied(positions, event));
+    }
+
+    private static boolean hasApplied(Collection<SegmentPosition> positions, StoredEvent event) {
+        List<SegmentPosition> responsible = positions.stream()
+                .filter(position -> position.isResponsibleFor(event))
+                .toList();
+        return !responsible.isEmpty()
+                && responsible.stream().allMatch(position -> position.hasApplied(event.globalIndex()));
     }
 }

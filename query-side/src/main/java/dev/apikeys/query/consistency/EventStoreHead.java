@@ -32,9 +32,11 @@ class EventStoreHead {
                 .addValue("after", after)
                 // "in ()" is not valid SQL; -1 is never a global index.
                 .addValue("gaps", gaps.isEmpty() ? List.of(-1L) : gaps);
+        // Axon reads an event whose aggregate identifier equals its event identifier as one without
+        // an aggregate, sequenced by its event identifier: the same string. Either way the sequence
+        // identifier is aggregate_identifier, whatever the type column holds.
         return jdbc.query("""
-                select global_index,
-                       case when type is null then event_identifier else aggregate_identifier end as sequence_identifier
+                select global_index, aggregate_identifier as sequence_identifier
                   from event_store.domain_event_entry
                  where global_index <= :head and (global_index > :after or global_index in (:gaps))
                 """, parameters,

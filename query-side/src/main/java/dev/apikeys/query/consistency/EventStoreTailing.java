@@ -4,6 +4,7 @@ import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.jpa.EntityManagerProvider;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.Configuration;
+import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
@@ -15,9 +16,11 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The event store as Axon's autoconfiguration builds it, but polling the database far more often.
- * When the command side runs in another process, no local publish wakes the processors, so the
- * fetch delay is the idle lag every read-your-writes wait pays.
+ * The event store as Axon's autoconfiguration builds it, but polling the database far more often
+ * and waking the processors as soon as it has new events. When the command side runs in another
+ * process, no local publish wakes the event store, so the fetch delay is the idle lag every
+ * read-your-writes wait pays; and without being woken, a pooled processor looks at its stream only
+ * every 500 ms, wherever the events come from.
  * <p>
  * Axon's JPA event store autoconfiguration backs off once an EventStore bean exists, taking the
  * storage engine and the registration of its entities with it, so both are restated here exactly
@@ -29,6 +32,21 @@ class EventStoreTailing {
 
     /** Axon's default is 1000 ms; 20 ms costs one cheap indexed query per idle tick. */
     private static final long FETCH_DELAY_MILLIS = 20;
+
+    /**
+     * Once its stream wakes it, an idle coordinator runs on its own only every claim extension
+     * threshold (Axon's default 5 s), and its work packages extend their claims only when such a run
+     * lets them check: two checks could then lie 10 s apart, the token store's claim timeout, and
+     * another instance take the segment. At 2 s the claims are extended well within the timeout.
+     */
+    private static final long CLAIM_EXTENSION_THRESHOLD_MILLIS = 2000;
+
+    @Bean
+    ConfigurerModule processorsExtendTheirClaimsWellWithinTheTimeout() {
+        return configurer -> configurer.eventProcessing(processing -> processing
+                .registerPooledStreamingEventProcessorConfiguration((configuration, builder) -> builder
+                        .claimExtensionThreshold(CLAIM_EXTENSION_THRESHOLD_MILLIS)));
+    }
 
     @Bean
     EventStorageEngine eventStorageEngine(Serializer defaultSerializer,
@@ -49,11 +67,10 @@ class EventStoreTailing {
     @Bean(name = "eventBus")
     @Qualifier("eventStore")
     EmbeddedEventStore eventStore(EventStorageEngine storageEngine, Configuration configuration) {
-        return EmbeddedEventStore.builder()
+        return new PrefetchingEventStore(EmbeddedEventStore.builder()
                 .storageEngine(storageEngine)
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
-                .fetchDelay(FETCH_DELAY_MILLIS)
-                .build();
+                .fetchDelay(FETCH_DELAY_MILLIS));
     }
 }

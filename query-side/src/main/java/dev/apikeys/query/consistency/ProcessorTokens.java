@@ -1,39 +1,54 @@
 package dev.apikeys.query.consistency;
 
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import java.util.List;
+import java.util.Map;
 import org.axonframework.eventhandling.Segment;
-import org.axonframework.eventhandling.tokenstore.jpa.TokenEntry;
+import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Reads a processor's committed segment positions from the token store table. It reads the rows
  * plainly rather than through the TokenStore (whose fetchToken claims the segment), so it sees the
- * segments every instance owns, not only this one's.
+ * segments every instance owns, not only this one's. It reads them with plain SQL, not as JPA
+ * entities: inside a transaction, a persistence context would hand back the TokenEntry instances
+ * of the first poll on every later one, and the wait would never see the processor move.
  */
 @Component
 class ProcessorTokens {
 
-    @PersistenceContext
-    private EntityManager entityManager;
-
+    private final NamedParameterJdbcTemplate jdbc;
     private final Serializer serializer;
 
-    ProcessorTokens(Serializer serializer) {
+    ProcessorTokens(NamedParameterJdbcTemplate jdbc, Serializer serializer) {
+        this.jdbc = jdbc;
         this.serializer = serializer;
     }
 
     List<SegmentPosition> positions(String processorName) {
-        List<TokenEntry> entries = entityManager
-                .createQuery("select t from TokenEntry t where t.processorName = :name", TokenEntry.class)
-                .setParameter("name", processorName)
-                .getResultList();
-        int[] segmentIds = entries.stream().mapToInt(TokenEntry::getSegment).toArray();
-        return entries.stream()
-                .map(entry -> SegmentPosition.of(
-                        Segment.computeSegment(entry.getSegment(), segmentIds), entry.getToken(serializer)))
+        List<StoredToken> rows = jdbc.query("""
+                select segment, token, token_type
+                  from read_model.token_entry
+                 where processor_name = :name
+                """, Map.of("name", processorName),
+                (row, rowNumber) -> new StoredToken(row.getInt("segment"), row.getBytes("token"),
+                        row.getString("token_type")));
+        int[] segmentIds = rows.stream().mapToInt(StoredToken::segment).toArray();
+        return rows.stream()
+                .map(row -> SegmentPosition.of(
+                        Segment.computeSegment(row.segment(), segmentIds), row.token(serializer)))
                 .toList();
+    }
+
+    /** A row of the token table, deserialized as Axon's TokenEntry does. */
+    private record StoredToken(int segment, byte[] data, String type) {
+
+        TrackingToken token(Serializer serializer) {
+            return data == null
+                    ? null
+                    : serializer.deserialize(new SimpleSerializedObject<>(data, byte[].class, type, null));
+        }
     }
 }

@@ -42,7 +42,10 @@ public class ReadYourWrites {
 
     /**
      * Waits, at most the configured timeout, until the processor has applied everything committed
-     * now. On timeout it returns anyway: a slightly stale answer beats none.
+     * now.
+     *
+     * @throws ReadModelBehind when the timeout passed first: a stale answer would break
+     *         read-your-writes, so the caller is told to try again instead
      */
     public void awaitProcessor(String processorName) {
         long start = System.nanoTime();
@@ -58,8 +61,8 @@ public class ReadYourWrites {
         if (caughtUp) {
             log.debug("{} reached event store head {} after {} ms", processorName, head, waited.toMillis());
         } else {
-            log.warn("{} did not reach event store head {} within {}; answering with what it has",
-                    processorName, head, timeout);
+            log.warn("{} did not reach event store head {} within {}", processorName, head, timeout);
+            throw new ReadModelBehind();
         }
     }
 

@@ -69,6 +69,18 @@ class CatchUpTest {
     }
 
     @Test
+    void anEventNoSegmentIsResponsibleForIsNotApplied() {
+        // The table lacks segment 1 of 2 (a row deleted by hand, say): nothing vouches for its events.
+        List<SegmentPosition> withoutSegmentOne = List.of(new SegmentPosition(HALVES[0], 5, Set.of()));
+        List<SegmentPosition> complete = List.of(
+                new SegmentPosition(HALVES[0], 5, Set.of()), new SegmentPosition(HALVES[1], 7, Set.of()));
+
+        assertThat(CatchUp.hasApplied(withoutSegmentOne, candidates(withoutSegmentOne, 7, event(7, ODD)), 7L))
+                .isFalse();
+        assertThat(CatchUp.hasApplied(complete, candidates(complete, 7, event(7, ODD)), 7L)).isTrue();
+    }
+
+    @Test
     void aProcessorWithoutTokensHasAppliedNothingUnlessTheStoreIsEmpty() {
         assertThat(CatchUp.hasApplied(List.of(), List.of(event(0, EVEN)), 0L)).isFalse();
         assertThat(CatchUp.hasApplied(List.of(), List.of(), null)).isTrue();
