@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -44,23 +45,47 @@ class AuditTopicProducer {
     private static final Duration MAX_BLOCK = Duration.ofSeconds(3);
 
     private final AuditProperties properties;
+    /** One segment at a time sets the topic up; the others fail their batch fast meanwhile. */
+    private final ReentrantLock topicSetup = new ReentrantLock();
+    private volatile boolean topicReady;
     private Producer<String, byte[]> producer;
-    private boolean topicReady;
 
     AuditTopicProducer(AuditProperties properties) {
         this.properties = properties;
     }
 
-    /** Sends asynchronously; the future completes when Kafka acknowledged (acks=all) or failed. */
-    synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
-        if (!topicReady) {
-            createTopicIfMissing();
-            topicReady = true;
+    /**
+     * Sends asynchronously; the future completes when Kafka acknowledged (acks=all) or failed.
+     * Segments send concurrently: no lock is held while waiting on Kafka.
+     */
+    Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+        ensureTopic();
+        return producer().send(record);
+    }
+
+    private void ensureTopic() {
+        if (topicReady) {
+            return;
         }
+        if (!topicSetup.tryLock()) {
+            throw new AuditPublicationFailed("Another segment is setting up the audit topic", null);
+        }
+        try {
+            if (!topicReady) {
+                createTopicIfMissing();
+                topicReady = true;
+            }
+        } finally {
+            topicSetup.unlock();
+        }
+    }
+
+    /** Creating a producer does not connect, so holding the lock for it never waits on Kafka. */
+    private synchronized Producer<String, byte[]> producer() {
         if (producer == null) {
             producer = new KafkaProducer<>(producerConfig());
         }
-        return producer.send(record);
+        return producer;
     }
 
     /** Waits for one send, at most as long as the producer itself may take to deliver it. */
