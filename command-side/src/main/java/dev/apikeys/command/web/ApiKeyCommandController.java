@@ -11,6 +11,7 @@ import dev.apikeys.command.key.ApiKeyGenerator;
 import dev.apikeys.command.key.NewApiKey;
 import dev.apikeys.command.quota.KeyQuotaExceeded;
 import dev.apikeys.events.EventMetadata;
+import dev.apikeys.runtime.api.ApiKeyResponse;
 import dev.apikeys.runtime.problem.InvalidRequest;
 import dev.apikeys.runtime.security.Caller;
 import java.net.URI;
@@ -81,7 +82,7 @@ class ApiKeyCommandController {
     ApiKeyResponse toggle(Caller caller, @PathVariable String id,
             @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
         ApiKeyState key = send(new ToggleApiKey(keyId(id), caller.userId()), caller, correlationId);
-        return ApiKeyResponse.of(key);
+        return response(key);
     }
 
     @DeleteMapping("/{id}")
@@ -111,5 +112,11 @@ class ApiKeyCommandController {
             throw new InvalidRequest("id", "must be a UUID like 123e4567-e89b-12d3-a456-426614174000");
         }
         return UUID.fromString(id);
+    }
+
+    /** {@code last_used_at} is null: usage is recorded on the query side, not by a write. */
+    private static ApiKeyResponse response(ApiKeyState key) {
+        return new ApiKeyResponse(key.keyId(), key.createdAt(), key.updatedAt(), key.userId(), key.organizationId(),
+                key.name(), key.keyPrefix(), key.scopes(), null, key.expiresAt(), key.disabled());
     }
 }

@@ -2,7 +2,9 @@ package dev.apikeys.query.web;
 
 import dev.apikeys.query.consistency.ReadYourWrites;
 import dev.apikeys.query.projection.ApiKeyProjection;
+import dev.apikeys.query.projection.ApiKeyView;
 import dev.apikeys.query.projection.ApiKeyViews;
+import dev.apikeys.runtime.api.ApiKeyResponse;
 import dev.apikeys.runtime.security.Caller;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -26,7 +28,13 @@ class ApiKeyQueryController {
     List<ApiKeyResponse> list(Caller caller) {
         readYourWrites.awaitProcessor(ApiKeyProjection.PROCESSOR);
         return views.findByUserIdAndDeletedFalseOrderByCreatedAtDescIdDesc(caller.userId()).stream()
-                .map(ApiKeyResponse::of)
+                .map(ApiKeyQueryController::response)
                 .toList();
+    }
+
+    private static ApiKeyResponse response(ApiKeyView view) {
+        return new ApiKeyResponse(view.id(), view.createdAt(), view.updatedAt(), view.userId(),
+                view.organizationId(), view.name(), view.keyPrefix(), view.scopes(), view.lastUsedAt(),
+                view.expiresAt(), view.disabled());
     }
 }

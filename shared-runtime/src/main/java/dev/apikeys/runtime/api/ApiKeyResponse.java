@@ -1,0 +1,23 @@
+package dev.apikeys.runtime.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * APIKey as the contract shows it (snake_case by the HTTP mapper): never a hash, never the key.
+ * Both sides answer with it, so GET and PUT render a key the same way.
+ */
+public record ApiKeyResponse(
+        UUID id,
+        Instant createdAt,
+        Instant updatedAt,
+        String userId,
+        String organizationId,
+        String name,
+        String keyPrefix,
+        List<String> scopes,
+        Instant lastUsedAt,
+        Instant expiresAt,
+        boolean disabled) {
+}
