@@ -16,11 +16,11 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The event store as Axon's autoconfiguration builds it, but polling the database far more often
- * and waking the processors as soon as it has new events. When the command side runs in another
- * process, no local publish wakes the event store, so the fetch delay is the idle lag every
- * read-your-writes wait pays; and without being woken, a pooled processor looks at its stream only
- * every 500 ms, wherever the events come from.
+ * The event store as Axon's autoconfiguration builds it, but with tracking streams that tail the
+ * database every 20 ms and wake the processors as soon as they have new events
+ * ({@link PrefetchingEventStore}). When the command side runs in another process, no local commit
+ * wakes the streams, so that tick is the idle lag every read-your-writes wait pays; and without
+ * being woken, a pooled processor looks at its stream only every 500 ms.
  * <p>
  * Axon's JPA event store autoconfiguration backs off once an EventStore bean exists, taking the
  * storage engine and the registration of its entities with it, so both are restated here exactly
@@ -29,9 +29,6 @@ import org.springframework.context.annotation.Bean;
 @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
 @RegisterDefaultEntities(packages = "org.axonframework.eventsourcing.eventstore.jpa")
 class EventStoreTailing {
-
-    /** Axon's default is 1000 ms; 20 ms costs one cheap indexed query per idle tick. */
-    private static final long FETCH_DELAY_MILLIS = 20;
 
     /**
      * Once its stream wakes it, an idle coordinator runs on its own only every claim extension
@@ -70,7 +67,6 @@ class EventStoreTailing {
         return new PrefetchingEventStore(EmbeddedEventStore.builder()
                 .storageEngine(storageEngine)
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
-                .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
-                .fetchDelay(FETCH_DELAY_MILLIS));
+                .spanFactory(configuration.getComponent(EventBusSpanFactory.class)));
     }
 }

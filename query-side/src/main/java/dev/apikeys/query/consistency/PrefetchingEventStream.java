@@ -1,22 +1,33 @@
 package dev.apikeys.query.consistency;
 
+import java.util.Iterator;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingEventStream;
+import org.axonframework.eventhandling.TrackingToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A tracking stream that reads its delegate ahead on a thread of its own, so that it can tell its
- * consumer the moment events arrive. Axon's pooled processor coordinator checks a stream that cannot
- * do this only every 500 ms, a delay every read-your-writes wait would pay; told, it hands the events
- * to its work packages at once.
+ * A tracking stream that tails the event store on a thread of its own and tells its consumer the
+ * moment events arrive. Axon's pooled processor coordinator checks a stream that cannot do this
+ * only every 500 ms, a delay every read-your-writes wait would pay; told, it hands the events to
+ * its work packages at once.
  * <p>
- * Axon's streams are not thread-safe, so only the reading thread ever touches the delegate. Events
- * are consumed by one thread (the coordinator's), which alone touches {@link #peeked}.
+ * The reader asks the storage engine for everything after its position (gaps included: the
+ * engine's gap-aware token covers them), and when there is nothing new waits until a local commit
+ * wakes it or {@link #RECHECK_MILLIS} passes, the lag for writes of another process. It reads the
+ * store itself rather than through the embedded event store's shared stream, whose hand-over
+ * between its private and shared readers was seen to hold a first event back for seconds.
+ * <p>
+ * Events are consumed by one thread (the coordinator's), which alone touches {@link #peeked}.
  */
 final class PrefetchingEventStream implements TrackingEventStream {
 
@@ -28,33 +39,54 @@ final class PrefetchingEventStream implements TrackingEventStream {
     /** How often a consumer blocked in nextAvailable looks for a failure of the reader. */
     private static final int FAILURE_CHECK_MILLIS = 100;
 
-    /**
-     * The reader waits on the delegate at most this long before asking again, as the event store's
-     * fetch delay. It must never wait unbounded: the embedded event store's stream, when it falls back
-     * to reading the database itself (as it does at start-up), is only woken by events appended later,
-     * so it would sit on an event already committed. Asking again makes it read the database anew.
-     */
-    private static final int RECHECK_MILLIS = 20;
+    /** Idle, the reader asks the store again this often: one indexed query per tick. */
+    static final int RECHECK_MILLIS = 20;
 
     private final BlockingQueue<TrackedEventMessage<?>> prefetched = new LinkedBlockingQueue<>(CAPACITY);
+    private final Function<TrackingToken, Stream<? extends TrackedEventMessage<?>>> eventsAfter;
+    private final Consumer<PrefetchingEventStream> onClose;
     private final Thread reader;
     private volatile Runnable onAvailable = () -> {
     };
     private volatile RuntimeException failure;
     private TrackedEventMessage<?> peeked;
 
-    PrefetchingEventStream(TrackingEventStream delegate) {
-        reader = new Thread(() -> readAhead(delegate), "event-stream-prefetch");
+    /**
+     * @param start       the position to read after (null: from the first event)
+     * @param eventsAfter the committed events after a position, in order, as a finite stream
+     * @param onClose     told once the consumer closed the stream
+     */
+    PrefetchingEventStream(TrackingToken start,
+            Function<TrackingToken, Stream<? extends TrackedEventMessage<?>>> eventsAfter,
+            Consumer<PrefetchingEventStream> onClose) {
+        this.eventsAfter = eventsAfter;
+        this.onClose = onClose;
+        reader = new Thread(() -> readAhead(start), "event-stream-prefetch");
         reader.setDaemon(true);
         reader.start();
     }
 
-    private void readAhead(TrackingEventStream delegate) {
-        try (delegate) {
+    /** New events were committed in this process: read them now rather than at the next recheck. */
+    void wake() {
+        LockSupport.unpark(reader);
+    }
+
+    private void readAhead(TrackingToken start) {
+        TrackingToken position = start;
+        try {
             while (!Thread.currentThread().isInterrupted()) {
-                if (delegate.hasNextAvailable(RECHECK_MILLIS, TimeUnit.MILLISECONDS)) {
-                    prefetched.put(delegate.nextAvailable());
-                    onAvailable.run();
+                boolean read = false;
+                try (Stream<? extends TrackedEventMessage<?>> events = eventsAfter.apply(position)) {
+                    for (Iterator<? extends TrackedEventMessage<?>> it = events.iterator(); it.hasNext(); ) {
+                        TrackedEventMessage<?> event = it.next();
+                        prefetched.put(event);
+                        position = event.trackingToken();
+                        read = true;
+                        onAvailable.run();
+                    }
+                }
+                if (!read) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(RECHECK_MILLIS));
                 }
             }
         } catch (InterruptedException e) {
@@ -62,7 +94,7 @@ final class PrefetchingEventStream implements TrackingEventStream {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.debug("Reading events ahead failed; the consumer gets the failure", e);
-            // The consumer must see it, as it would reading the delegate itself, so the processor
+            // The consumer must see it, as it would reading the store itself, so the processor
             // reopens the stream instead of waiting forever.
             failure = e;
             onAvailable.run();
@@ -114,5 +146,6 @@ final class PrefetchingEventStream implements TrackingEventStream {
     @Override
     public void close() {
         reader.interrupt();
+        onClose.accept(this);
     }
 }

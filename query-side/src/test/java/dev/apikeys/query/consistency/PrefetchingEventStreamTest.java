@@ -5,42 +5,62 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.Optional;
-import java.util.Queue;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.GenericTrackedEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
-import org.axonframework.eventhandling.TrackingEventStream;
+import org.axonframework.eventhandling.TrackingToken;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A reader stuck on its delegate shows as a consumer waiting for ever; the timeout turns it into a failure. */
+/** A reader stuck on the store shows as a consumer waiting for ever; the timeout turns it into a failure. */
 @Timeout(30)
 class PrefetchingEventStreamTest {
 
-    private final QueuedStream delegate = new QueuedStream();
-    private final PrefetchingEventStream stream = new PrefetchingEventStream(delegate);
+    /** The committed events, as the storage engine would answer "everything after this position". */
+    private final List<TrackedEventMessage<?>> store = new CopyOnWriteArrayList<>();
+    private final AtomicReference<RuntimeException> storeFailure = new AtomicReference<>();
+    private final AtomicReference<PrefetchingEventStream> closed = new AtomicReference<>();
+    private PrefetchingEventStream stream;
 
     @AfterEach
     void close() {
-        stream.close();
+        if (stream != null) {
+            stream.close();
+        }
+    }
+
+    private PrefetchingEventStream openAfter(TrackingToken position) {
+        stream = new PrefetchingEventStream(position, this::eventsAfter, closed::set);
+        return stream;
+    }
+
+    private Stream<? extends TrackedEventMessage<?>> eventsAfter(TrackingToken position) {
+        RuntimeException failure = storeFailure.get();
+        if (failure != null) {
+            throw failure;
+        }
+        long after = position == null ? -1 : position.position().orElseThrow();
+        return store.stream().filter(event -> event.trackingToken().position().orElseThrow() > after);
     }
 
     @Test
-    void tellsItsConsumerWhenEventsArriveEvenIfNothingWakesTheDelegate() throws Exception {
+    void tellsItsConsumerWhenEventsAreCommittedWithoutBeingWoken() throws Exception {
+        openAfter(null);
         CountDownLatch told = new CountDownLatch(1);
         assertThat(stream.setOnAvailableCallback(told::countDown)).isTrue();
         assertThat(stream.hasNextAvailable()).isFalse();
 
-        delegate.events.add(event(1));
-        delegate.events.add(event(2));
+        store.add(event(1));
+        store.add(event(2));
 
         assertThat(told.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(stream.hasNextAvailable(10, TimeUnit.SECONDS)).isTrue();
@@ -51,11 +71,25 @@ class PrefetchingEventStreamTest {
     }
 
     @Test
-    void aFailingDelegateFailsTheConsumerOnceWhatWasReadIsTaken() throws Exception {
-        delegate.events.add(event(1));
+    void readsOnlyWhatFollowsItsPositionAndEachEventOnce() throws Exception {
+        store.add(event(1));
+        store.add(event(2));
+        openAfter(event(1).trackingToken());
+
+        assertThat(stream.nextAvailable().getPayload()).isEqualTo(2L);
+        store.add(event(3));
+        stream.wake();
+        assertThat(stream.nextAvailable().getPayload()).isEqualTo(3L);
+        assertThat(stream.hasNextAvailable(100, TimeUnit.MILLISECONDS)).isFalse();
+    }
+
+    @Test
+    void aFailingStoreFailsTheConsumerOnceWhatWasReadIsTaken() throws Exception {
+        store.add(event(1));
+        openAfter(null);
         assertThat(stream.nextAvailable().getPayload()).isEqualTo(1L);
 
-        delegate.failure = new IllegalStateException("database gone");
+        storeFailure.set(new IllegalStateException("database gone"));
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThatThrownBy(stream::hasNextAvailable).hasMessage("database gone"));
@@ -63,62 +97,14 @@ class PrefetchingEventStreamTest {
     }
 
     @Test
-    void closingStopsTheReaderAndClosesTheDelegate() {
-        stream.close();
+    void closingTellsItsOwner() {
+        openAfter(null).close();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> delegate.closed.get() == 1);
+        assertThat(closed.get()).isSameAs(stream);
     }
 
     private static TrackedEventMessage<?> event(long index) {
         return new GenericTrackedEventMessage<>(GapAwareTrackingToken.newInstance(index, Set.of()),
                 GenericEventMessage.asEventMessage(index));
-    }
-
-    /**
-     * Like the embedded event store's stream when it reads the database itself: nothing wakes a
-     * consumer waiting on it when events are appended, so a wait for the next event lasts for ever,
-     * but asked again it finds them. With no event to give, it fails once told to.
-     */
-    private static final class QueuedStream implements TrackingEventStream {
-
-        final Queue<TrackedEventMessage<?>> events = new ConcurrentLinkedQueue<>();
-        final AtomicInteger closed = new AtomicInteger();
-        volatile RuntimeException failure;
-        private final CountDownLatch neverSignalled = new CountDownLatch(1);
-
-        @Override
-        public Optional<TrackedEventMessage<?>> peek() {
-            return Optional.ofNullable(events.peek());
-        }
-
-        @Override
-        public boolean hasNextAvailable(int timeout, TimeUnit unit) throws InterruptedException {
-            if (events.isEmpty()) {
-                failIfTold();
-                neverSignalled.await(timeout, unit);
-            }
-            return !events.isEmpty();
-        }
-
-        @Override
-        public TrackedEventMessage<?> nextAvailable() throws InterruptedException {
-            TrackedEventMessage<?> next = events.poll();
-            if (next == null) {
-                failIfTold();
-                neverSignalled.await();
-            }
-            return next;
-        }
-
-        private void failIfTold() {
-            if (failure != null) {
-                throw failure;
-            }
-        }
-
-        @Override
-        public void close() {
-            closed.incrementAndGet();
-        }
     }
 }
