@@ -2,15 +2,12 @@ package dev.apikeys.runtime.problem;
 
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
-import java.net.URI;
 import jakarta.servlet.http.HttpServletRequest;
 import java.math.BigInteger;
-import java.time.LocalDate;
+import java.net.URI;
 import java.time.temporal.Temporal;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -29,17 +26,14 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.lang.Nullable;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
-import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -92,11 +86,6 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
         for (Throwable cause = exception.getCause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof RequestBodyTooLarge tooLarge) {
                 return handleBodyTooLarge(tooLarge, request);
-            }
-            // A request record may refuse its own values by throwing InvalidRequest from its constructor.
-            if (cause instanceof ErrorResponseException errorResponse) {
-                return createResponseEntity(errorResponse.getBody(), errorResponse.getHeaders(),
-                        errorResponse.getStatusCode(), request);
             }
         }
         return createResponseEntity(unreadableBody(exception.getCause()), headers, HttpStatus.BAD_REQUEST, request);
@@ -167,9 +156,6 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
         if (type == UUID.class) {
             return "must be a UUID";
         }
-        if (type == LocalDate.class) {
-            return "must be a date (YYYY-MM-DD)";
-        }
         if (Temporal.class.isAssignableFrom(type)) {
             return "must be an RFC 3339 timestamp";
         }
@@ -190,48 +176,6 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
         return createResponseEntity(
                 new InvalidRequest(field == null ? "" : field, expectedTypeMessage(exception.getRequiredType())).getBody(),
                 headers, HttpStatus.BAD_REQUEST, request);
-    }
-
-    @Override
-    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException exception,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        List<InvalidRequest.FieldError> errors = new ArrayList<>();
-        exception.getBindingResult().getFieldErrors().forEach(error ->
-                errors.add(new InvalidRequest.FieldError(snakeCasePath(error.getField()), messageOf(error.getDefaultMessage()))));
-        exception.getBindingResult().getGlobalErrors().forEach(error ->
-                errors.add(new InvalidRequest.FieldError("", messageOf(error.getDefaultMessage()))));
-        return createResponseEntity(new InvalidRequest(errors).getBody(), headers, HttpStatus.BAD_REQUEST, request);
-    }
-
-    @Override
-    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException exception,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        if (!status.is4xxClientError()) {
-            return handleUnexpected(exception, request);
-        }
-        List<InvalidRequest.FieldError> errors = new ArrayList<>();
-        for (ParameterValidationResult result : exception.getParameterValidationResults()) {
-            String parameter = result.getMethodParameter().getParameterName();
-            result.getResolvableErrors().forEach(error -> errors.add(new InvalidRequest.FieldError(
-                    parameter == null ? "" : snakeCasePath(parameter), messageOf(error.getDefaultMessage()))));
-        }
-        return createResponseEntity(new InvalidRequest(errors).getBody(), headers, HttpStatus.BAD_REQUEST, request);
-    }
-
-    private static String snakeCasePath(String javaPath) {
-        PropertyNamingStrategies.SnakeCaseStrategy snakeCase = new PropertyNamingStrategies.SnakeCaseStrategy();
-        StringBuilder path = new StringBuilder();
-        for (String segment : javaPath.split("\\.", -1)) {
-            if (!path.isEmpty()) {
-                path.append('.');
-            }
-            path.append(snakeCase.translate(segment));
-        }
-        return path.toString();
-    }
-
-    private static String messageOf(@Nullable String message) {
-        return message == null ? "is not valid" : message;
     }
 
     @Override
