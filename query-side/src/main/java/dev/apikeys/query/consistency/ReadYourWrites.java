@@ -31,7 +31,7 @@ public class ReadYourWrites {
     private final Timer waits;
 
     ReadYourWrites(EventStoreHead eventStore, ProcessorTokens tokens,
-            @Value("${apikeys.read-your-writes.timeout:2s}") Duration timeout, MeterRegistry meters) {
+            @Value("${apikeys.read-your-writes.timeout:5s}") Duration timeout, MeterRegistry meters) {
         this.eventStore = eventStore;
         this.tokens = tokens;
         this.timeout = timeout;
