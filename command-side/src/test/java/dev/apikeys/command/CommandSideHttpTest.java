@@ -2,6 +2,7 @@ package dev.apikeys.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +25,8 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -145,7 +148,7 @@ class CommandSideHttpTest {
         assertThat(Instant.parse(state.get("expires_at").asText())).isEqualTo(expiresAt);
         assertThat(state.get("disabled").asBoolean()).isTrue();
         assertThat(Instant.parse(state.get("updated_at").asText()))
-                .isAfterOrEqualTo(Instant.parse(state.get("created_at").asText()));
+                .isAfter(Instant.parse(state.get("created_at").asText()));
 
         HttpResponse<String> enabled = send(port, "PUT", BASE + "/" + id, token(user), null, null);
         assertThat(enabled.statusCode()).isEqualTo(200);
@@ -247,15 +250,30 @@ class CommandSideHttpTest {
     }
 
     @Test
-    void twoInstancesCannotBothTakeTheLastPlaceInTheQuota() throws IOException {
+    void twoInstancesCannotBothTakeTheLastPlaceInTheQuota() throws Exception {
         String user = newUser();
         for (int i = 1; i < MAX_KEYS; i++) {
             createKey(port, user);
         }
 
-        List<HttpResponse<String>> answers = concurrently(List.of(
-                () -> send(port, "POST", BASE, token(user), "{}", null),
-                () -> send(secondPort(), "POST", BASE, token(user), "{}", null)));
+        List<HttpResponse<String>> answers;
+        // Hold the user's quota row until both creates wait on it, so they truly meet at the last
+        // place: a check-then-increment would then let both through.
+        try (Connection holder = POSTGRES.getPostgresDatabase().getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement(
+                    "select live_keys from event_store.key_quota where user_id = ? for update")) {
+                lock.setString(1, user);
+                lock.executeQuery().close();
+            }
+            List<CompletableFuture<HttpResponse<String>>> pending = startConcurrently(List.of(
+                    () -> send(port, "POST", BASE, token(user), "{}", null),
+                    () -> send(secondPort(), "POST", BASE, token(user), "{}", null)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> database.queryForObject(
+                    "select count(*) from pg_stat_activity where wait_event_type = 'Lock'", Integer.class) >= 2);
+            holder.commit();
+            answers = pending.stream().map(CompletableFuture::join).toList();
+        }
 
         assertThat(answers).extracting(HttpResponse::statusCode).containsExactlyInAnyOrder(201, 409);
         HttpResponse<String> refused = answers.stream().filter(a -> a.statusCode() == 409).findFirst().orElseThrow();
@@ -419,7 +437,11 @@ class CommandSideHttpTest {
 
     /** Starts every request at once, each on its own thread, and waits for all the answers. */
     private static List<HttpResponse<String>> concurrently(List<ThrowingRequest> requests) {
-        List<CompletableFuture<HttpResponse<String>>> answers = requests.stream()
+        return startConcurrently(requests).stream().map(CompletableFuture::join).toList();
+    }
+
+    private static List<CompletableFuture<HttpResponse<String>>> startConcurrently(List<ThrowingRequest> requests) {
+        return requests.stream()
                 .map(request -> CompletableFuture.supplyAsync(() -> {
                     try {
                         return request.send();
@@ -428,6 +450,5 @@ class CommandSideHttpTest {
                     }
                 }, runnable -> new Thread(runnable).start()))
                 .toList();
-        return answers.stream().map(CompletableFuture::join).toList();
     }
 }

@@ -19,12 +19,8 @@ final class Api {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
 
-    Api(String baseUrl) {
-        this.baseUrl = baseUrl;
-    }
-
     Api(int port) {
-        this("http://127.0.0.1:" + port);
+        this.baseUrl = "http://127.0.0.1:" + port;
     }
 
     record Response(int status, java.net.http.HttpHeaders headers, String body) {

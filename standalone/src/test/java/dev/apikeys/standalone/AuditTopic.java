@@ -35,7 +35,7 @@ final class AuditTopic implements AutoCloseable {
     private static final JsonSchema SCHEMA = loadSchema();
 
     /** One audit record as a consumer sees it. */
-    record AuditRecord(String key, int partition, long offset, Map<String, String> headers, byte[] rawValue, JsonNode value) {
+    record AuditRecord(String key, int partition, Map<String, String> headers, byte[] rawValue, JsonNode value) {
 
         String header(String name) {
             return headers.get(name);
@@ -95,7 +95,7 @@ final class AuditTopic implements AutoCloseable {
             headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
         }
         try {
-            return new AuditRecord(record.key(), record.partition(), record.offset(), headers, record.value(),
+            return new AuditRecord(record.key(), record.partition(), headers, record.value(),
                     JSON.readTree(record.value()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,8 +1,8 @@
 package dev.apikeys.standalone;
 
 import static dev.apikeys.standalone.Api.KEYS;
-import static dev.apikeys.standalone.StandaloneTestProperties.asArguments;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -16,8 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -39,8 +37,8 @@ class RestartTest {
         // Each key is toggled once; an unanswered toggle may or may not have landed, so only answered ones count.
         Map<String, Boolean> answeredDisabled = new ConcurrentHashMap<>();
 
-        ConfigurableApplicationContext first = start(properties);
-        Api api = new Api(port(first));
+        ConfigurableApplicationContext first = StandaloneTestProperties.start(StandaloneApplication.class, properties);
+        Api api = new Api(StandaloneTestProperties.port(first));
         CountDownLatch someWritesAnswered = new CountDownLatch(20);
         AtomicBoolean stopped = new AtomicBoolean();
         Thread writer = new Thread(() -> {
@@ -68,11 +66,15 @@ class RestartTest {
         first.close();
         stopped.set(true);
         writer.join(Duration.ofSeconds(60).toMillis());
+        assertThat(writer.isAlive()).isFalse();
 
-        ConfigurableApplicationContext second = start(properties);
+        ConfigurableApplicationContext second = StandaloneTestProperties.start(StandaloneApplication.class, properties);
         try {
-            Api restarted = new Api(port(second));
-            List<JsonNode> listed = iterate(restarted.get(KEYS, token).json());
+            Api restarted = new Api(StandaloneTestProperties.port(second));
+            // A cold restart may answer 503 until the read model has caught up with the store.
+            Api.Response listing = await().atMost(Duration.ofSeconds(60))
+                    .until(() -> restarted.get(KEYS, token), response -> response.status() == 200);
+            List<JsonNode> listed = iterate(listing.json());
             JdbcTemplate store = second.getBean(JdbcTemplate.class);
             List<String> keysInStore = store.queryForList("select aggregate_identifier from event_store.domain_event_entry"
                     + " where payload_type = 'dev.apikeys.events.ApiKeyCreated'", String.class);
@@ -106,14 +108,7 @@ class RestartTest {
         }
     }
 
-    private static ConfigurableApplicationContext start(Map<String, String> properties) {
-        // As arguments: builder properties are defaults, which application.yml would override.
-        return new SpringApplicationBuilder(StandaloneApplication.class).run(asArguments(properties));
-    }
 
-    private static int port(ConfigurableApplicationContext context) {
-        return ((WebServerApplicationContext) context).getWebServer().getPort();
-    }
 
     private static List<JsonNode> iterate(JsonNode array) {
         List<JsonNode> nodes = new java.util.ArrayList<>();

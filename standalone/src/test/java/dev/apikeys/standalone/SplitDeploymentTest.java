@@ -14,8 +14,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -44,8 +42,8 @@ class SplitDeploymentTest {
                 "spring.datasource.url", url,
                 "spring.jpa.properties.hibernate.default_schema", "read_model",
                 "apikeys.audit.bootstrap-servers", kafka));
-        writes = new Api(port(commandSide));
-        reads = new Api(port(querySide));
+        writes = new Api(StandaloneTestProperties.port(commandSide));
+        reads = new Api(StandaloneTestProperties.port(querySide));
     }
 
     private static ConfigurableApplicationContext start(Class<?> application, Map<String, String> properties) {
@@ -53,12 +51,7 @@ class SplitDeploymentTest {
         all.put("server.port", "0");
         all.put("spring.datasource.username", "postgres");
         all.put("apikeys.security.hmac-secret", Tokens.SECRET);
-        // As arguments: builder properties are defaults, which application.yml would override.
-        return new SpringApplicationBuilder(application).run(StandaloneTestProperties.asArguments(all));
-    }
-
-    private static int port(ConfigurableApplicationContext context) {
-        return ((WebServerApplicationContext) context).getWebServer().getPort();
+        return StandaloneTestProperties.start(application, all);
     }
 
     @AfterAll

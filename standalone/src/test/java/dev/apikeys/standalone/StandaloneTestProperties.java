@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /** Settings for a standalone process of its own: a fresh data dir, a free broker port, a known secret. */
 final class StandaloneTestProperties {
@@ -26,6 +29,18 @@ final class StandaloneTestProperties {
         properties.put("apikeys.max-keys-per-user", Integer.toString(maxKeysPerUser));
         properties.put("server.port", "0");
         return properties;
+    }
+
+    /**
+     * Starts an application with these settings as arguments: builder properties are only
+     * defaults, which application.yml would override.
+     */
+    static ConfigurableApplicationContext start(Class<?> application, Map<String, String> properties) {
+        return new SpringApplicationBuilder(application).run(asArguments(properties));
+    }
+
+    static int port(ConfigurableApplicationContext context) {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
     static String[] asArguments(Map<String, String> properties) {

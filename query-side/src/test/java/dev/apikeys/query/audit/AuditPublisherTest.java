@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -39,6 +40,7 @@ import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.util.ReflectionTestUtils;
 
 class AuditPublisherTest {
 
@@ -62,7 +64,7 @@ class AuditPublisherTest {
         when(repository.findById(any())).thenAnswer(call -> Optional.ofNullable(states.get(call.<UUID>getArgument(0))));
         when(repository.save(any())).thenAnswer(call -> {
             AuditKeyState state = call.getArgument(0);
-            states.put(KEY, state);
+            states.put((UUID) ReflectionTestUtils.getField(state, "keyId"), state);
             return state;
         });
         kafkaAnswer = CompletableFuture.completedFuture(new RecordMetadata(new TopicPartition("t", 0), 0, 0, 0, 0, 0));
@@ -161,8 +163,11 @@ class AuditPublisherTest {
         AtomicBoolean rolledBack = new AtomicBoolean();
         batch.afterCommit(unitOfWork -> committed.set(true));
         batch.onRollback(unitOfWork -> rolledBack.set(true));
+        // Kafka answers only after the commit began: a commit that did not wait would go through.
+        batch.onPrepareCommit(unitOfWork -> kafkaAnswer.completeAsync(() -> {
+            throw new org.apache.kafka.common.errors.TimeoutException("Kafka is down");
+        }, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS)));
         publisher.on((ApiKeyCreated) message.getPayload(), message, 0, batch);
-        kafkaAnswer.completeExceptionally(new org.apache.kafka.common.errors.TimeoutException("Kafka is down"));
 
         assertThatThrownBy(batch::commit).isInstanceOf(AuditPublicationFailed.class);
         assertThat(committed).isFalse();
