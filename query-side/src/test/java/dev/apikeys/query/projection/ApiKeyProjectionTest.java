@@ -41,7 +41,7 @@ class ApiKeyProjectionTest {
     }
 
     @Test
-    void createdAddsTheKeyWithoutItsHash() {
+    void createdAddsTheKey() {
         projection.on(created(), 0);
 
         ApiKeyView view = rows.get(KEY);

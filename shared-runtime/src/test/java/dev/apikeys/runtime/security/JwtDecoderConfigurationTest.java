@@ -30,7 +30,7 @@ class JwtDecoderConfigurationTest {
     }
 
     @Test
-    void withoutSecretSpringBootsDecoderIsLeftToApply() {
+    void withoutSecretNoHmacDecoderIsDefined() {
         runner.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(JwtDecoder.class));
     }
 }

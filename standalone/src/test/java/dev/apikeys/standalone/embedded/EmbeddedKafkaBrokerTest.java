@@ -98,7 +98,7 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
-    void createsNoTopicOnItsOwn() throws Exception {
+    void brokerConfigSuitsASingleNode() throws Exception {
         broker = new EmbeddedKafkaBroker(dataDirectory.resolve("kafka"), 0);
         broker.start();
 
