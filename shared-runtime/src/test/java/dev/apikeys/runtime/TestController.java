@@ -8,7 +8,6 @@ import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -50,9 +49,9 @@ class TestController {
         throw new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
     }
 
-    @GetMapping("/test/verify-only")
-    @PreAuthorize("hasAuthority('SCOPE_apikeys:verify')")
-    ResponseEntity<Void> verifyOnly() {
+    /** Stands in for the query side's verification, whose scope the security chain demands. */
+    @PostMapping("/api/v1/apikeys/verify")
+    ResponseEntity<Void> verify(@RequestBody Map<String, Object> body) {
         return ResponseEntity.noContent().build();
     }
 

@@ -155,15 +155,20 @@ class WebRuntimeTest {
         }
 
         @Test
-        void methodSecurityDenialIsA403Problem() throws Exception {
+        void verificationWithoutTheVerifyScopeIsA403ProblemWhateverTheBody() throws Exception {
             String withoutVerify = TestTokens.valid("user-2", List.of(), "models:read");
 
-            HttpResponse<String> response = send(authorized("/test/verify-only", withoutVerify));
+            for (String body : List.of("{\"key\": \"sk_x\"}", "not json", "")) {
+                HttpResponse<String> response = send(authorized("/api/v1/apikeys/verify", withoutVerify)
+                        .header("Content-Type", "application/json").POST(json(body)));
 
-            problem(response, 403);
-            assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-                    challenge -> assertThat(challenge).startsWith("Bearer").contains("insufficient_scope"));
-            assertThat(send(authorized("/test/verify-only", userToken)).statusCode()).isEqualTo(204);
+                problem(response, 403);
+                assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                        challenge -> assertThat(challenge).startsWith("Bearer").contains("insufficient_scope"));
+            }
+            assertThat(send(authorized("/api/v1/apikeys/verify", userToken)
+                    .header("Content-Type", "application/json").POST(json("{\"key\": \"sk_x\"}")))
+                    .statusCode()).isEqualTo(204);
         }
     }
 
@@ -283,24 +288,24 @@ class WebRuntimeTest {
         }
 
         @Test
-        void bodyOverTheLimitIsA413() throws Exception {
+        void bodyOverTheLimitIsA400NamingTheBody() throws Exception {
             String large = "{\"name\": \"" + "x".repeat(70 * 1024) + "\"}";
 
             HttpResponse<String> response = send(authorized("/test/drafts", userToken)
                     .header("Content-Type", "application/json").POST(json(large)));
 
-            problem(response, 413);
+            assertThat(problem(response, 400).path("errors").get(0).path("field").asText()).isEqualTo("body");
         }
 
         @Test
-        void chunkedBodyOverTheLimitIsA413() throws Exception {
+        void chunkedBodyOverTheLimitIsA400NamingTheBody() throws Exception {
             byte[] large = ("{\"name\": \"" + "x".repeat(70 * 1024) + "\"}").getBytes();
 
             HttpResponse<String> response = send(authorized("/test/drafts", userToken)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(large))));
 
-            problem(response, 413);
+            assertThat(problem(response, 400).path("errors").get(0).path("field").asText()).isEqualTo("body");
         }
 
         @Test

@@ -1,13 +1,13 @@
 package dev.apikeys.command.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.apikeys.runtime.key.ScopeFormat;
 import dev.apikeys.runtime.problem.InvalidRequest;
 import dev.apikeys.runtime.problem.InvalidRequest.FieldError;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A CreateAPIKeyRequest after the rules of contract section 1: every field optional, unknown fields
@@ -21,10 +21,7 @@ import java.util.regex.Pattern;
 record CreateKeyRequest(String name, List<String> scopes, String organizationId, int expiresInDays) {
 
     static final int MAX_NAME_LENGTH = 100;
-    static final int MAX_SCOPES = 50;
-    static final int MAX_SCOPE_LENGTH = 64;
     static final int MAX_EXPIRES_IN_DAYS = 3650;
-    private static final Pattern SCOPE = Pattern.compile("^[a-z][a-z0-9_-]*:([a-z][a-z0-9_-]*|\\*)$");
 
     CreateKeyRequest {
         scopes = List.copyOf(scopes);
@@ -84,16 +81,16 @@ record CreateKeyRequest(String name, List<String> scopes, String organizationId,
             String field = "scopes[" + i + "]";
             if (!scope.isTextual()) {
                 errors.add(new FieldError(field, "must be a string"));
-            } else if (scope.textValue().length() > MAX_SCOPE_LENGTH) {
-                errors.add(new FieldError(field, "must be at most " + MAX_SCOPE_LENGTH + " characters"));
-            } else if (!SCOPE.matcher(scope.textValue()).matches()) {
+            } else if (scope.textValue().length() > ScopeFormat.MAX_LENGTH) {
+                errors.add(new FieldError(field, "must be at most " + ScopeFormat.MAX_LENGTH + " characters"));
+            } else if (!ScopeFormat.PATTERN.matcher(scope.textValue()).matches()) {
                 errors.add(new FieldError(field, "must look like resource:action or resource:*"));
             } else {
                 distinct.add(scope.textValue());
             }
         }
-        if (distinct.size() > MAX_SCOPES) {
-            errors.add(new FieldError("scopes", "must hold at most " + MAX_SCOPES + " distinct scopes"));
+        if (distinct.size() > ScopeFormat.MAX_COUNT) {
+            errors.add(new FieldError("scopes", "must hold at most " + ScopeFormat.MAX_COUNT + " distinct scopes"));
         }
         return List.copyOf(distinct);
     }

@@ -71,7 +71,7 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(RequestBodyTooLarge.class)
     ResponseEntity<Object> handleBodyTooLarge(RequestBodyTooLarge exception, WebRequest request) {
         return createResponseEntity(RequestBodyLimitFilter.tooLarge(), new HttpHeaders(),
-                HttpStatus.PAYLOAD_TOO_LARGE, request);
+                HttpStatus.BAD_REQUEST, request);
     }
 
     @ExceptionHandler(Exception.class)

@@ -14,15 +14,16 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import org.springframework.boot.autoconfigure.security.SecurityProperties;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * No request of this service needs more than a few KiB, so bodies over 64 KiB are refused with a
- * 413: at once when Content-Length says so, otherwise when reading passes the limit (chunked
- * bodies). Runs after the security filters, so a caller without a token still gets its 401.
+ * No request of this service needs more than a few KiB, so bodies over 64 KiB are refused as an
+ * invalid request, a 400 naming the body (contract section 1 lists the statuses clients handle;
+ * 413 is not among them): at once when Content-Length says so, otherwise when reading passes the
+ * limit (chunked bodies). Runs after the security filters, so a caller without a token still gets
+ * its 401.
  */
 @Component
 @Order(SecurityProperties.DEFAULT_FILTER_ORDER + 1)
@@ -37,8 +38,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     }
 
     static ProblemDetail tooLarge() {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.PAYLOAD_TOO_LARGE,
-                "The request body is larger than " + MAX_BYTES / 1024 + " KiB.");
+        return new InvalidRequest("body", "must be at most " + MAX_BYTES / 1024 + " KiB").getBody();
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.apikeys.runtime.security;
 import jakarta.servlet.DispatcherType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
@@ -12,14 +11,16 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Every endpoint needs a bearer token except health; the other actuator endpoints need the
- * {@code apikeys:admin} scope. Stateless: no session, no CSRF (nothing rides on cookies).
- * Method security is on so controllers can demand a scope with {@code @PreAuthorize}.
+ * {@code apikeys:admin} scope, verification the {@code apikeys:verify} scope. Scopes are checked
+ * here, before the request body is read, so a caller without the right gets its 403 whatever it
+ * sent. Stateless: no session, no CSRF (nothing rides on cookies).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableMethodSecurity
 class SecurityConfiguration {
 
     static final String ADMIN_AUTHORITY = "SCOPE_apikeys:admin";
+    static final String VERIFY_AUTHORITY = "SCOPE_apikeys:verify";
+    static final String VERIFY_PATH = "/api/v1/apikeys/verify";
 
     @Bean
     SecurityFilterChain apiSecurityFilterChain(HttpSecurity http, ProblemAuthenticationEntryPoint entryPoint,
@@ -32,6 +33,7 @@ class SecurityConfiguration {
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/actuator", "/actuator/**").hasAuthority(ADMIN_AUTHORITY)
+                        .requestMatchers(VERIFY_PATH).hasAuthority(VERIFY_AUTHORITY)
                         .anyRequest().authenticated())
                 .exceptionHandling(exceptions -> exceptions
                         .authenticationEntryPoint(entryPoint)
