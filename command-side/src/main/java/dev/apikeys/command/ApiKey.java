@@ -1,12 +1,14 @@
 package dev.apikeys.command;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+import static org.axonframework.modelling.command.AggregateLifecycle.createNew;
 
 import dev.apikeys.command.quota.KeyQuota;
 import dev.apikeys.events.ApiKeyCreated;
 import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
+import dev.apikeys.events.ApiKeyRotated;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -31,6 +33,8 @@ class ApiKey {
     private String keyPrefix;
     private List<String> scopes;
     private Instant expiresAt;
+    /** The expiry the key was issued with, which a rotation's grace period leaves alone. */
+    private Instant issuedExpiresAt;
     private Instant createdAt;
     private Instant updatedAt;
     private boolean disabled;
@@ -44,7 +48,12 @@ class ApiKey {
     ApiKey(CreateApiKey command, KeyQuota quota, Clock clock) {
         quota.reserve(command.userId());
         apply(new ApiKeyCreated(command.keyId(), command.userId(), command.organizationId(), command.name(),
-                command.keyPrefix(), command.keyHash(), command.scopes(), command.expiresAt(), clock.instant()));
+                command.keyPrefix(), command.keyHash(), command.scopes(), command.expiresAt(), clock.instant(), null));
+    }
+
+    /** A key issued by another key's rotation, in the same unit of work. */
+    private ApiKey(ApiKeyCreated issued) {
+        apply(issued);
     }
 
     @CommandHandler
@@ -63,6 +72,33 @@ class ApiKey {
         requireLiveKeyOf(command.userId());
         quota.release(userId);
         apply(new ApiKeyDeleted(keyId, userId, clock.instant()));
+    }
+
+    /**
+     * Issues the new key as a copy of this one (same owner, organization, name, scopes and the
+     * expiry this key was issued with, also when it is rotated again within its grace period), and
+     * cuts this key's life short to the grace period. The old key is not deleted, so the new one
+     * counts against the quota too.
+     *
+     * @return the new key
+     */
+    @CommandHandler
+    ApiKeyState handle(RotateApiKey command, KeyQuota quota, Clock clock) throws Exception {
+        requireLiveKeyOf(command.userId());
+        Instant now = clock.instant();
+        if (disabled) {
+            throw new ApiKeyNotRotatable(ApiKeyNotRotatable.Reason.DISABLED);
+        }
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
+            throw new ApiKeyNotRotatable(ApiKeyNotRotatable.Reason.EXPIRED);
+        }
+        quota.reserve(userId);
+        Instant endOfGrace = now.plus(command.gracePeriod());
+        Instant oldKeyExpiresAt = expiresAt != null && expiresAt.isBefore(endOfGrace) ? expiresAt : endOfGrace;
+        ApiKeyCreated issued = new ApiKeyCreated(command.newKeyId(), userId, organizationId, name,
+                command.newKeyPrefix(), command.newKeyHash(), scopes, issuedExpiresAt, now, keyId);
+        apply(new ApiKeyRotated(keyId, userId, command.newKeyId(), oldKeyExpiresAt, now));
+        return createNew(ApiKey.class, () -> new ApiKey(issued)).invoke(ApiKey::state);
     }
 
     private void requireLiveKeyOf(String callerId) {
@@ -85,6 +121,7 @@ class ApiKey {
         keyPrefix = event.keyPrefix();
         scopes = event.scopes();
         expiresAt = event.expiresAt();
+        issuedExpiresAt = event.expiresAt();
         createdAt = event.createdAt();
         updatedAt = event.createdAt();
     }
@@ -99,6 +136,12 @@ class ApiKey {
     void on(ApiKeyEnabled event) {
         disabled = false;
         updatedAt = event.enabledAt();
+    }
+
+    @EventSourcingHandler
+    void on(ApiKeyRotated event) {
+        expiresAt = event.expiresAt();
+        updatedAt = event.rotatedAt();
     }
 
     @EventSourcingHandler

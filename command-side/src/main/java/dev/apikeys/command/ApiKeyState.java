@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A key as its events leave it, returned by the toggle handler so the caller can answer with the
- * whole key. Never the hash.
+ * A key as its events leave it, returned by the toggle and rotate handlers so the caller can
+ * answer with the key. Never the hash.
  *
  * @param updatedAt when the key's last event happened
  */

@@ -7,14 +7,20 @@ import dev.apikeys.events.ApiKeyCreated;
 import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
+import dev.apikeys.events.ApiKeyRotated;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.hamcrest.Description;
+import org.hamcrest.TypeSafeMatcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ApiKeyTest {
 
@@ -25,10 +31,12 @@ class ApiKeyTest {
     private static final Instant EXPIRES_AT = Instant.parse("2025-03-01T10:00:00Z");
     private static final Instant NOW = Instant.parse("2025-01-02T12:30:00.123Z");
     private static final int MAX_KEYS = 2;
+    private static final UUID NEW_KEY_ID = UUID.fromString("0b6c9a4e-8f0d-4c61-a2b5-7e3f9d1c2a40");
+    private static final String NEW_KEY_HASH = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752";
 
     private final ApiKeyCreated created = new ApiKeyCreated(KEY_ID, OWNER, "org-1", "ci", "sk_AbCdE",
             "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", List.of("models:read", "workflows:*"),
-            EXPIRES_AT, CREATED_AT);
+            EXPIRES_AT, CREATED_AT, null);
 
     private AggregateTestFixture<ApiKey> fixture;
     private InMemoryKeyQuota quota;
@@ -48,7 +56,7 @@ class ApiKeyTest {
                         List.of("models:read", "workflows:*"), EXPIRES_AT))
                 .expectSuccessfulHandlerExecution()
                 .expectEvents(new ApiKeyCreated(KEY_ID, OWNER, "org-1", "ci", "sk_AbCdE", created.keyHash(),
-                        List.of("models:read", "workflows:*"), EXPIRES_AT, NOW));
+                        List.of("models:read", "workflows:*"), EXPIRES_AT, NOW, null));
         assertThat(quota.liveKeys(OWNER)).isEqualTo(1);
     }
 
@@ -130,5 +138,161 @@ class ApiKeyTest {
                 .expectException(ApiKeyNotFound.class)
                 .expectNoEvents();
         assertThat(quota.liveKeys(OWNER)).isEqualTo(1);
+    }
+
+    @Test
+    void rotateWithoutGraceEndsTheOldKeyNowAndIssuesItsCopy() {
+        fixture.given(created)
+                .when(rotate(OWNER, Duration.ZERO))
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(new ApiKeyRotated(KEY_ID, OWNER, NEW_KEY_ID, NOW, NOW),
+                        new ApiKeyCreated(NEW_KEY_ID, OWNER, "org-1", "ci", "sk_XyZ12", NEW_KEY_HASH,
+                                List.of("models:read", "workflows:*"), EXPIRES_AT, NOW, KEY_ID))
+                .expectResultMessagePayload(new ApiKeyState(NEW_KEY_ID, OWNER, "org-1", "ci", "sk_XyZ12",
+                        List.of("models:read", "workflows:*"), EXPIRES_AT, NOW, NOW, false));
+    }
+
+    @Test
+    void aGraceShorterThanTheKeysLifeEndsTheOldKeyWhenTheGraceEnds() {
+        fixture.given(created)
+                .when(rotate(OWNER, Duration.ofHours(1)))
+                .expectEvents(new ApiKeyRotated(KEY_ID, OWNER, NEW_KEY_ID, NOW.plus(Duration.ofHours(1)), NOW),
+                        new ApiKeyCreated(NEW_KEY_ID, OWNER, "org-1", "ci", "sk_XyZ12", NEW_KEY_HASH,
+                                List.of("models:read", "workflows:*"), EXPIRES_AT, NOW, KEY_ID));
+    }
+
+    @Test
+    void aGraceLongerThanTheKeysLifeLeavesTheOldKeysExpiry() {
+        Instant soon = NOW.plus(Duration.ofMinutes(5));
+        ApiKeyCreated expiringSoon = new ApiKeyCreated(KEY_ID, OWNER, null, "ci", "sk_AbCdE", created.keyHash(),
+                List.of(), soon, CREATED_AT, null);
+
+        fixture.given(expiringSoon)
+                .when(rotate(OWNER, Duration.ofDays(7)))
+                .expectEvents(new ApiKeyRotated(KEY_ID, OWNER, NEW_KEY_ID, soon, NOW),
+                        new ApiKeyCreated(NEW_KEY_ID, OWNER, null, "ci", "sk_XyZ12", NEW_KEY_HASH, List.of(), soon,
+                                NOW, KEY_ID));
+    }
+
+    @Test
+    void aKeyThatNeverExpiresGetsTheGraceAsItsExpiryAndACopyThatNeverExpires() {
+        ApiKeyCreated forever = new ApiKeyCreated(KEY_ID, OWNER, null, "ci", "sk_AbCdE", created.keyHash(),
+                List.of("models:read"), null, CREATED_AT, null);
+
+        fixture.given(forever)
+                .when(rotate(OWNER, Duration.ofDays(7)))
+                .expectEvents(new ApiKeyRotated(KEY_ID, OWNER, NEW_KEY_ID, NOW.plus(Duration.ofDays(7)), NOW),
+                        new ApiKeyCreated(NEW_KEY_ID, OWNER, null, "ci", "sk_XyZ12", NEW_KEY_HASH,
+                                List.of("models:read"), null, NOW, KEY_ID))
+                .expectResultMessagePayload(new ApiKeyState(NEW_KEY_ID, OWNER, null, "ci", "sk_XyZ12",
+                        List.of("models:read"), null, NOW, NOW, false));
+    }
+
+    @Test
+    void rotatingAgainWithinTheGraceCopiesTheExpiryTheKeyWasIssuedWithAndNeverExtendsTheGrace() {
+        Instant endOfFirstGrace = NOW.plus(Duration.ofHours(1));
+
+        fixture.given(created, new ApiKeyRotated(KEY_ID, OWNER, UUID.randomUUID(), endOfFirstGrace, CREATED_AT))
+                .when(rotate(OWNER, Duration.ofDays(1)))
+                .expectEvents(new ApiKeyRotated(KEY_ID, OWNER, NEW_KEY_ID, endOfFirstGrace, NOW),
+                        new ApiKeyCreated(NEW_KEY_ID, OWNER, "org-1", "ci", "sk_XyZ12", NEW_KEY_HASH,
+                                List.of("models:read", "workflows:*"), EXPIRES_AT, NOW, KEY_ID));
+    }
+
+    @Test
+    void rotateCountsTheNewKeyAgainstTheQuota() {
+        quota.reserve(OWNER);
+
+        fixture.given(created)
+                .when(rotate(OWNER, Duration.ZERO))
+                .expectSuccessfulHandlerExecution();
+        assertThat(quota.liveKeys(OWNER)).isEqualTo(2);
+    }
+
+    @Test
+    void rotateBeyondTheQuotaIsRefusedWithoutAnEvent() {
+        quota.reserve(OWNER);
+        quota.reserve(OWNER);
+
+        fixture.given(created)
+                .when(rotate(OWNER, Duration.ZERO))
+                .expectException(KeyQuotaExceeded.class)
+                .expectNoEvents();
+        assertThat(quota.liveKeys(OWNER)).isEqualTo(MAX_KEYS);
+    }
+
+    @Test
+    void onlyTheOwnerMayRotateOthersAreToldTheKeyDoesNotExist() {
+        fixture.given(created)
+                .when(rotate(STRANGER, Duration.ZERO))
+                .expectException(ApiKeyNotFound.class)
+                .expectNoEvents();
+        assertThat(quota.liveKeys(STRANGER)).isZero();
+    }
+
+    @Test
+    void aDeletedKeyTakesNoRotation() {
+        fixture.given(created, new ApiKeyDeleted(KEY_ID, OWNER, CREATED_AT.plusSeconds(60)))
+                .when(rotate(OWNER, Duration.ZERO))
+                .expectException(ApiKeyNotFound.class)
+                .expectNoEvents();
+        assertThat(quota.liveKeys(OWNER)).isZero();
+    }
+
+    @Test
+    void aDisabledKeyIsNotRotated() {
+        fixture.given(created, new ApiKeyDisabled(KEY_ID, OWNER, CREATED_AT.plusSeconds(60)))
+                .when(rotate(OWNER, Duration.ZERO))
+                .expectException(new NotRotatable(ApiKeyNotRotatable.Reason.DISABLED))
+                .expectNoEvents();
+        assertThat(quota.liveKeys(OWNER)).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {-1, 0})
+    void anExpiredKeyIsNotRotatedNorOneThatExpiresThisVeryMoment(long expirySecondsFromNow) {
+        fixture.given(new ApiKeyCreated(KEY_ID, OWNER, null, "ci", "sk_AbCdE", created.keyHash(), List.of(),
+                        NOW.plusSeconds(expirySecondsFromNow), CREATED_AT, null))
+                .when(rotate(OWNER, Duration.ofDays(1)))
+                .expectException(new NotRotatable(ApiKeyNotRotatable.Reason.EXPIRED))
+                .expectNoEvents();
+        assertThat(quota.liveKeys(OWNER)).isZero();
+    }
+
+    @Test
+    void aKeyRotatedWithoutGraceIsExpiredForTheNextRotation() {
+        fixture.given(created, new ApiKeyRotated(KEY_ID, OWNER, UUID.randomUUID(), NOW, NOW))
+                .when(rotate(OWNER, Duration.ZERO))
+                .expectException(new NotRotatable(ApiKeyNotRotatable.Reason.EXPIRED))
+                .expectNoEvents();
+    }
+
+    @Test
+    void theRotateCommandNeverPrintsTheNewKeysHash() {
+        assertThat(rotate(OWNER, Duration.ZERO).toString()).doesNotContain(NEW_KEY_HASH).contains("sk_XyZ12");
+    }
+
+    private static RotateApiKey rotate(String callerId, Duration grace) {
+        return new RotateApiKey(KEY_ID, callerId, NEW_KEY_ID, "sk_XyZ12", NEW_KEY_HASH, grace);
+    }
+
+    /** Matches the refusal by its reason. */
+    private static final class NotRotatable extends TypeSafeMatcher<ApiKeyNotRotatable> {
+
+        private final ApiKeyNotRotatable.Reason reason;
+
+        NotRotatable(ApiKeyNotRotatable.Reason reason) {
+            this.reason = reason;
+        }
+
+        @Override
+        protected boolean matchesSafely(ApiKeyNotRotatable refusal) {
+            return refusal.reason() == reason;
+        }
+
+        @Override
+        public void describeTo(Description description) {
+            description.appendText("ApiKeyNotRotatable for reason " + reason);
+        }
     }
 }

@@ -13,6 +13,8 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.apikeys.events.ApiKeyUsageStream;
+import dev.apikeys.events.ApiKeyUsed;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +29,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,10 +42,14 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -52,6 +59,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The command side over HTTP on a real PostgreSQL, as two instances sharing one database: the
@@ -76,6 +85,12 @@ class CommandSideHttpTest {
 
     @Autowired
     private CommandGateway commandGateway;
+
+    @Autowired
+    private EventStore eventStore;
+
+    @Autowired
+    private PlatformTransactionManager transactionManager;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -199,6 +214,7 @@ class CommandSideHttpTest {
         for (String id : List.of(othersKey, deletedKey, unknownKey)) {
             answers.add(send(port, "PUT", BASE + "/" + id, token(stranger), null, null));
             answers.add(send(port, "DELETE", BASE + "/" + id, token(stranger), null, null));
+            answers.add(send(port, "POST", BASE + "/" + id + "/rotate", token(stranger), null, null));
         }
 
         // Only "instance", the path the caller asked for, may differ.
@@ -211,14 +227,18 @@ class CommandSideHttpTest {
             assertThat(withoutInstance(answer)).isEqualTo(first);
         }
         assertThat(send(port, "PUT", BASE + "/" + othersKey, token(owner), null, null).statusCode()).isEqualTo(200);
+        assertThat(liveKeys(stranger)).isZero();
     }
 
     @Test
     void refusesAMalformedIdWith400() throws IOException {
         for (String id : List.of("not-a-uuid", "6f1c1f5e3d2a4b7e9a511c2d3e4f5a6b", "6f1c1f5e-3d2a-4b7e-9a51-1c2d3e4f5a6")) {
-            HttpResponse<String> answer = send(port, "PUT", BASE + "/" + id, token(newUser()), null, null);
-            assertThat(answer.statusCode()).isEqualTo(400);
-            assertThat(JSON.readTree(answer.body()).get("errors").get(0).get("field").asText()).isEqualTo("id");
+            for (HttpResponse<String> answer : List.of(
+                    send(port, "PUT", BASE + "/" + id, token(newUser()), null, null),
+                    send(port, "POST", BASE + "/" + id + "/rotate", token(newUser()), "{}", null))) {
+                assertThat(answer.statusCode()).isEqualTo(400);
+                assertThat(JSON.readTree(answer.body()).get("errors").get(0).get("field").asText()).isEqualTo("id");
+            }
         }
     }
 
@@ -242,6 +262,189 @@ class CommandSideHttpTest {
         assertThat(key.get("name").asText()).isEmpty();
         assertThat(key.get("scopes").size()).isZero();
         assertThat(key.get("expires_at").isNull()).isTrue();
+    }
+
+    @Test
+    void rotatesAKeyIntoACopyWithAFreshSecretAndAGracePeriodForTheOldOne() throws IOException {
+        String user = newUser();
+        String correlationId = "req-" + UUID.randomUUID();
+        JsonNode old = JSON.readTree(send(port, "POST", BASE, token(user, "org-1"),
+                "{\"name\":\"deploy bot\",\"scopes\":[\"models:read\"],\"organization_id\":\"org-1\","
+                        + "\"expires_in_days\":30}", null).body());
+        String oldId = old.get("id").asText();
+
+        Instant before = Instant.now();
+        HttpResponse<String> rotated = send(port, "POST", BASE + "/" + oldId + "/rotate", token(user),
+                "{\"grace_period_seconds\":3600,\"user_id\":\"mallory\"}", correlationId);
+        Instant after = Instant.now();
+
+        assertThat(rotated.statusCode()).isEqualTo(201);
+        assertThat(rotated.headers().firstValue("Cache-Control")).hasValue("no-store");
+        JsonNode key = JSON.readTree(rotated.body());
+        String newId = key.get("id").asText();
+        String plaintext = key.get("key").asText();
+        assertThat(newId).isNotEqualTo(oldId);
+        assertThat(rotated.headers().firstValue("Location")).hasValue(BASE + "/" + newId);
+        assertThat(fieldNames(key)).containsExactly("id", "name", "key_prefix", "key", "scopes", "expires_at");
+        assertThat(plaintext).matches("sk_[0-9A-Za-z]{38}").isNotEqualTo(old.get("key").asText());
+        assertThat(key.get("key_prefix").asText()).isEqualTo(plaintext.substring(0, 8));
+        assertThat(key.get("name")).isEqualTo(old.get("name"));
+        assertThat(key.get("scopes")).isEqualTo(old.get("scopes"));
+        assertThat(key.get("expires_at")).isEqualTo(old.get("expires_at"));
+
+        JsonNode newKey = JSON.readTree(send(port, "PUT", BASE + "/" + newId, token(user), null, null).body());
+        assertThat(newKey.get("user_id").asText()).isEqualTo(user);
+        assertThat(newKey.get("organization_id").asText()).isEqualTo("org-1");
+        assertThat(newKey.get("key_prefix")).isEqualTo(key.get("key_prefix"));
+        JsonNode oldKey = JSON.readTree(send(port, "PUT", BASE + "/" + oldId, token(user), null, null).body());
+        assertThat(Instant.parse(oldKey.get("expires_at").asText()))
+                .isBetween(before.plusSeconds(3600).minusMillis(1), after.plusSeconds(3600));
+        assertThat(liveKeys(user)).isEqualTo(2);
+
+        assertThat(database.queryForList("select payload_type from event_store.domain_event_entry"
+                + " where aggregate_identifier = ? order by sequence_number", String.class, oldId))
+                .containsExactly("dev.apikeys.events.ApiKeyCreated", "dev.apikeys.events.ApiKeyRotated",
+                        "dev.apikeys.events.ApiKeyDisabled");
+        Map<String, Object> rotation = database.queryForMap("select convert_from(payload, 'UTF8')::jsonb ->> 'replacedBy'"
+                + " as replaced_by, convert_from(meta_data, 'UTF8')::jsonb ->> 'correlation_id' as correlation_id"
+                + " from event_store.domain_event_entry where aggregate_identifier = ? and sequence_number = 1", oldId);
+        assertThat(rotation).containsEntry("replaced_by", newId).containsEntry("correlation_id", correlationId);
+        Map<String, Object> issue = database.queryForMap("select convert_from(payload, 'UTF8') as payload,"
+                + " convert_from(payload, 'UTF8')::jsonb ->> 'rotatedFrom' as rotated_from,"
+                + " convert_from(meta_data, 'UTF8')::jsonb ->> 'actor_id' as actor_id,"
+                + " convert_from(meta_data, 'UTF8')::jsonb ->> 'correlation_id' as correlation_id"
+                + " from event_store.domain_event_entry where aggregate_identifier = ? and sequence_number = 0", newId);
+        assertThat(issue).containsEntry("rotated_from", oldId).containsEntry("actor_id", user)
+                .containsEntry("correlation_id", correlationId);
+        assertThat((String) issue.get("payload")).doesNotContain(plaintext).contains(sha256Hex(plaintext));
+    }
+
+    @Test
+    void rotatingWithoutAGracePeriodEndsTheOldKeyAtOnceSoItCannotBeRotatedAgain() throws IOException {
+        String user = newUser();
+        String first = createKey(port, user);
+
+        for (String noGrace : new String[] {null, "", "{}", "{\"grace_period_seconds\":null}"}) {
+            Instant before = Instant.now();
+            HttpResponse<String> rotated = send(port, "POST", BASE + "/" + first + "/rotate", token(user), noGrace, null);
+            assertThat(rotated.statusCode()).as("body %s", noGrace).isEqualTo(201);
+            String next = JSON.readTree(rotated.body()).get("id").asText();
+
+            HttpResponse<String> again = send(port, "POST", BASE + "/" + first + "/rotate", token(user), null, null);
+            assertThat(again.statusCode()).isEqualTo(409);
+            JsonNode problem = JSON.readTree(again.body());
+            assertThat(problem.get("type").asText()).isEqualTo("/problems/api-key-not-rotatable");
+            assertThat(problem.get("detail").asText()).contains("expired");
+            JsonNode ended = JSON.readTree(send(port, "PUT", BASE + "/" + first, token(user), null, null).body());
+            assertThat(Instant.parse(ended.get("expires_at").asText())).isBetween(before.minusMillis(1), Instant.now());
+            assertThat(send(port, "DELETE", BASE + "/" + first, token(user), null, null).statusCode()).isEqualTo(204);
+            first = next;
+        }
+    }
+
+    @Test
+    void validatesTheGracePeriod() throws IOException {
+        String user = newUser();
+        String id = createKey(port, user);
+
+        Map<String, String> invalid = new LinkedHashMap<>();
+        invalid.put("{\"grace_period_seconds\":-1}", "grace_period_seconds");
+        invalid.put("{\"grace_period_seconds\":604801}", "grace_period_seconds");
+        invalid.put("{\"grace_period_seconds\":1.5}", "grace_period_seconds");
+        invalid.put("{\"grace_period_seconds\":\"10\"}", "grace_period_seconds");
+        invalid.put("{\"grace_period_seconds\":true}", "grace_period_seconds");
+        invalid.put("[]", "body");
+        invalid.put("3600", "body");
+        for (Map.Entry<String, String> body : invalid.entrySet()) {
+            HttpResponse<String> answer = send(port, "POST", BASE + "/" + id + "/rotate", token(user), body.getKey(), null);
+            assertThat(answer.statusCode()).as("body %s", body.getKey()).isEqualTo(400);
+            assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(JSON.readTree(answer.body()).get("errors").findValuesAsText("field"))
+                    .as("body %s", body.getKey()).containsExactly(body.getValue());
+        }
+        assertThat(send(port, "POST", BASE + "/" + id + "/rotate", token(user), "{\"grace_period_seconds\":", null)
+                .statusCode()).isEqualTo(400);
+
+        assertThat(database.queryForObject("select count(*) from event_store.domain_event_entry"
+                + " where aggregate_identifier = ?", Integer.class, id)).isEqualTo(1);
+        assertThat(liveKeys(user)).isEqualTo(1);
+    }
+
+    @Test
+    void refusesToRotateADisabledKeyWith409() throws IOException {
+        String user = newUser();
+        String id = createKey(port, user);
+        assertThat(send(port, "PUT", BASE + "/" + id, token(user), null, null).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> refused = send(port, "POST", BASE + "/" + id + "/rotate", token(user), "{}", null);
+
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = JSON.readTree(refused.body());
+        assertThat(problem.get("type").asText()).isEqualTo("/problems/api-key-not-rotatable");
+        assertThat(problem.get("title").asText()).isEqualTo("API key cannot be rotated");
+        assertThat(problem.get("detail").asText()).contains("disabled");
+        assertThat(liveKeys(user)).isEqualTo(1);
+    }
+
+    @Test
+    void aRotationCountsAgainstTheQuotaAndIsRefusedAtTheLimit() throws IOException {
+        String user = newUser();
+        String id = createKey(port, user);
+        for (int i = 1; i < MAX_KEYS; i++) {
+            createKey(port, user);
+        }
+
+        HttpResponse<String> refused = send(port, "POST", BASE + "/" + id + "/rotate", token(user), "{}", null);
+
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(refused.body()).get("type").asText()).isEqualTo("/problems/api-key-quota-exceeded");
+        assertThat(database.queryForObject("select count(*) from event_store.domain_event_entry"
+                + " where aggregate_identifier = ?", Integer.class, id)).isEqualTo(1);
+        assertThat(liveKeys(user)).isEqualTo(MAX_KEYS);
+    }
+
+    @Test
+    void theToggleAnswersWithTheLatestUseFromTheKeysUsageStream() throws IOException {
+        String user = newUser();
+        UUID id = UUID.fromString(createKey(port, user));
+        Instant firstUse = Instant.parse("2025-06-01T08:00:00.123Z");
+        Instant latestUse = Instant.parse("2025-06-01T08:05:00.456Z");
+
+        // As the query side records usage: the key's usage stream, beside the key's own.
+        new TransactionTemplate(transactionManager).executeWithoutResult(status -> eventStore.publish(
+                new GenericDomainEventMessage<>(ApiKeyUsageStream.TYPE, ApiKeyUsageStream.of(id), 0,
+                        new ApiKeyUsed(id, user, firstUse)),
+                new GenericDomainEventMessage<>(ApiKeyUsageStream.TYPE, ApiKeyUsageStream.of(id), 1,
+                        new ApiKeyUsed(id, user, latestUse))));
+        HttpResponse<String> toggled = send(port, "PUT", BASE + "/" + id, token(user), null, null);
+
+        assertThat(toggled.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(toggled.body()).get("last_used_at").asText()).isEqualTo(latestUse.toString());
+        assertThat(database.queryForObject("select count(*) from event_store.domain_event_entry"
+                + " where aggregate_identifier = ?", Integer.class, id.toString())).isEqualTo(2);
+    }
+
+    @Test
+    void everyAppendNotifiesListenersOfItsGlobalIndex() throws Exception {
+        try (Connection listener = POSTGRES.getPostgresDatabase().getConnection()) {
+            try (Statement listen = listener.createStatement()) {
+                listen.execute("listen apikeys_event_store");
+            }
+            String id = createKey(port, newUser());
+            long globalIndex = database.queryForObject("select global_index from event_store.domain_event_entry"
+                    + " where aggregate_identifier = ?", Long.class, id);
+
+            List<String> notified = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                PGNotification[] notifications = listener.unwrap(PGConnection.class).getNotifications(100);
+                for (PGNotification notification : notifications == null ? new PGNotification[0] : notifications) {
+                    assertThat(notification.getName()).isEqualTo("apikeys_event_store");
+                    notified.add(notification.getParameter());
+                }
+                return notified.contains(String.valueOf(globalIndex));
+            });
+        }
     }
 
     @Test

@@ -10,6 +10,8 @@ import dev.apikeys.events.ApiKeyCreated;
 import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
+import dev.apikeys.events.ApiKeyUsageStream;
+import dev.apikeys.events.ApiKeyUsed;
 import dev.apikeys.events.EventMetadata;
 import dev.apikeys.query.consistency.ReadYourWrites;
 import dev.apikeys.query.projection.ApiKeyProjection;
@@ -110,8 +112,22 @@ class QuerySideApplicationTest {
         assertThat(readModelFlyway.info().applied())
                 .filteredOn(migration -> migration.getVersion() != null)
                 .extracting(migration -> migration.getVersion().getVersion())
-                .containsExactly("1", "2");
+                .containsExactly("1", "2", "3");
         assertThat(readModelFlyway.info().pending()).isEmpty();
+    }
+
+    @Test
+    void bothProcessorsSequenceAKeysUsageWithTheKeysOwnEvents() {
+        UUID keyId = UUID.randomUUID();
+        DomainEventMessage<?> lifecycle = event(keyId, 1, new ApiKeyDisabled(keyId, user, Instant.now()));
+        DomainEventMessage<?> usage = new GenericDomainEventMessage<>(ApiKeyUsageStream.TYPE,
+                ApiKeyUsageStream.of(keyId), 0, new ApiKeyUsed(keyId, user, Instant.now()));
+
+        for (String processor : List.of("apikey-read-model", "apikey-audit-publisher")) {
+            assertThat(processing.sequencingPolicy(processor).getSequenceIdentifierFor(usage)).as(processor)
+                    .isEqualTo(processing.sequencingPolicy(processor).getSequenceIdentifierFor(lifecycle))
+                    .isEqualTo(keyId.toString());
+        }
     }
 
     @Test
@@ -314,7 +330,7 @@ class QuerySideApplicationTest {
     private static ApiKeyCreated created(UUID keyId, String userId, String name, List<String> scopes,
             Instant expiresAt, Instant createdAt) {
         return new ApiKeyCreated(keyId, userId, null, name, "sk_abcde", "hash-of-" + keyId, scopes, expiresAt,
-                createdAt);
+                createdAt, null);
     }
 
     private static List<String> fieldNames(JsonNode node) {

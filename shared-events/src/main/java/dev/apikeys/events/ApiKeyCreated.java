@@ -8,6 +8,9 @@ import org.axonframework.serialization.Revision;
 /**
  * A key was issued. Carries everything a replay needs to rebuild the key, but only the SHA-256 hex
  * digest of the key: the plaintext never enters the store.
+ *
+ * @param rotatedFrom the key this one replaces when it was issued by a rotation, else null (and
+ *        absent from events stored before rotation existed)
  */
 @Revision("1")
 public record ApiKeyCreated(
@@ -19,7 +22,8 @@ public record ApiKeyCreated(
         String keyHash,
         List<String> scopes,
         Instant expiresAt,
-        Instant createdAt) {
+        Instant createdAt,
+        UUID rotatedFrom) {
 
     public ApiKeyCreated {
         scopes = List.copyOf(scopes);
@@ -30,6 +34,6 @@ public record ApiKeyCreated(
     public String toString() {
         return "ApiKeyCreated[keyId=" + keyId + ", userId=" + userId + ", organizationId=" + organizationId
                 + ", keyPrefix=" + keyPrefix + ", scopes=" + scopes + ", expiresAt=" + expiresAt
-                + ", createdAt=" + createdAt + "]";
+                + ", createdAt=" + createdAt + ", rotatedFrom=" + rotatedFrom + "]";
     }
 }

@@ -2,14 +2,17 @@ package dev.apikeys.command.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apikeys.command.ApiKeyNotFound;
+import dev.apikeys.command.ApiKeyNotRotatable;
 import dev.apikeys.command.ApiKeyState;
 import dev.apikeys.command.ConflictRetryingCommandSender;
 import dev.apikeys.command.CreateApiKey;
 import dev.apikeys.command.DeleteApiKey;
+import dev.apikeys.command.RotateApiKey;
 import dev.apikeys.command.ToggleApiKey;
 import dev.apikeys.command.key.ApiKeyGenerator;
 import dev.apikeys.command.key.NewApiKey;
 import dev.apikeys.command.quota.KeyQuotaExceeded;
+import dev.apikeys.command.usage.LastUse;
 import dev.apikeys.events.EventMetadata;
 import dev.apikeys.runtime.api.ApiKeyResponse;
 import dev.apikeys.runtime.problem.InvalidRequest;
@@ -18,6 +21,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -35,7 +39,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The writes of contract section 1: create, toggle and delete the caller's keys. */
+/** The writes of contract sections 1 and 6: create, toggle, delete and rotate the caller's keys. */
 @RestController
 @RequestMapping(ApiKeyCommandController.BASE_PATH)
 class ApiKeyCommandController {
@@ -50,11 +54,14 @@ class ApiKeyCommandController {
     private final ConflictRetryingCommandSender commands;
     private final ApiKeyGenerator keyGenerator;
     private final Clock clock;
+    private final LastUse lastUse;
 
-    ApiKeyCommandController(ConflictRetryingCommandSender commands, ApiKeyGenerator keyGenerator, Clock clock) {
+    ApiKeyCommandController(ConflictRetryingCommandSender commands, ApiKeyGenerator keyGenerator, Clock clock,
+            LastUse lastUse) {
         this.commands = commands;
         this.keyGenerator = keyGenerator;
         this.clock = clock;
+        this.lastUse = lastUse;
     }
 
     @PostMapping
@@ -71,10 +78,20 @@ class ApiKeyCommandController {
         UUID keyId = UUID.randomUUID();
         send(new CreateApiKey(keyId, caller.userId(), request.organizationId(), request.name(), key.prefix(),
                 key.sha256Hex(), request.scopes(), expiresAt), caller, correlationId);
-        return ResponseEntity.created(URI.create(BASE_PATH + "/" + keyId))
-                .cacheControl(CacheControl.noStore())
-                .body(new CreateApiKeyResponse(keyId, request.name(), key.prefix(), key.plaintext(), request.scopes(),
-                        expiresAt));
+        return issued(keyId, request.name(), key, request.scopes(), expiresAt);
+    }
+
+    /** Issues a copy of the key under a new id; the old key keeps working for the grace period. */
+    @PostMapping("/{id}/rotate")
+    ResponseEntity<CreateApiKeyResponse> rotate(Caller caller, @PathVariable String id,
+            @RequestBody(required = false) JsonNode body,
+            @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
+        UUID keyId = keyId(id);
+        RotateKeyRequest request = RotateKeyRequest.from(body);
+        NewApiKey key = keyGenerator.generate();
+        ApiKeyState newKey = send(new RotateApiKey(keyId, caller.userId(), UUID.randomUUID(), key.prefix(),
+                key.sha256Hex(), request.gracePeriod()), caller, correlationId);
+        return issued(newKey.keyId(), newKey.name(), key, newKey.scopes(), newKey.expiresAt());
     }
 
     /** Flips {@code disabled}; any request body is ignored. */
@@ -82,7 +99,7 @@ class ApiKeyCommandController {
     ApiKeyResponse toggle(Caller caller, @PathVariable String id,
             @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
         ApiKeyState key = send(new ToggleApiKey(keyId(id), caller.userId()), caller, correlationId);
-        return response(key);
+        return response(key, lastUse.of(key.keyId()));
     }
 
     @DeleteMapping("/{id}")
@@ -104,7 +121,17 @@ class ApiKeyCommandController {
             throw new KeyNotFoundProblem();
         } catch (KeyQuotaExceeded e) {
             throw new KeyQuotaExceededProblem(e.maxKeysPerUser());
+        } catch (ApiKeyNotRotatable e) {
+            throw new KeyNotRotatableProblem(e.reason());
         }
+    }
+
+    /** 201 with the only copy of the plaintext the caller will ever get, so nothing may cache it. */
+    private static ResponseEntity<CreateApiKeyResponse> issued(UUID keyId, String name, NewApiKey key,
+            List<String> scopes, Instant expiresAt) {
+        return ResponseEntity.created(URI.create(BASE_PATH + "/" + keyId))
+                .cacheControl(CacheControl.noStore())
+                .body(new CreateApiKeyResponse(keyId, name, key.prefix(), key.plaintext(), scopes, expiresAt));
     }
 
     private static UUID keyId(String id) {
@@ -114,9 +141,8 @@ class ApiKeyCommandController {
         return UUID.fromString(id);
     }
 
-    /** {@code last_used_at} is null: usage is recorded on the query side, not by a write. */
-    private static ApiKeyResponse response(ApiKeyState key) {
+    private static ApiKeyResponse response(ApiKeyState key, Instant lastUsedAt) {
         return new ApiKeyResponse(key.keyId(), key.createdAt(), key.updatedAt(), key.userId(), key.organizationId(),
-                key.name(), key.keyPrefix(), key.scopes(), null, key.expiresAt(), key.disabled());
+                key.name(), key.keyPrefix(), key.scopes(), lastUsedAt, key.expiresAt(), key.disabled());
     }
 }

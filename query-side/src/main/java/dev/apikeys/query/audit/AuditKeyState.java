@@ -8,6 +8,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -43,6 +44,12 @@ class AuditKeyState {
 
     private boolean deleted;
 
+    /**
+     * The sequence of the key's next record (lifecycle and usage alike); null until its first record,
+     * and for a key published before usage existed, whose records were numbered by its events.
+     */
+    private Long nextSequence;
+
     protected AuditKeyState() {
     }
 
@@ -68,8 +75,24 @@ class AuditKeyState {
         deleted = true;
     }
 
+    void expireAt(Instant expiresAt) {
+        this.expiresAt = expiresAt;
+    }
+
+    /**
+     * The sequence of the record about to be published, counted so the next record gets the one
+     * after it.
+     *
+     * @param uncounted the sequence when this key has no count yet
+     */
+    long countRecord(LongSupplier uncounted) {
+        long sequence = nextSequence == null ? uncounted.getAsLong() : nextSequence;
+        nextSequence = sequence + 1;
+        return sequence;
+    }
+
     AuditRecord toRecord(Instant occurredAt, String actorId, long sequence) {
         return new AuditRecord(keyId, userId, organizationId, name, keyPrefix, List.copyOf(scopes), expiresAt,
-                disabled, deleted, occurredAt, actorId, sequence);
+                disabled, deleted, occurredAt, actorId, sequence, null, null, null);
     }
 }

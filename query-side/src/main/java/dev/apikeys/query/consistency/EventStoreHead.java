@@ -32,11 +32,14 @@ class EventStoreHead {
                 .addValue("after", after)
                 // "in ()" is not valid SQL; -1 is never a global index.
                 .addValue("gaps", gaps.isEmpty() ? List.of(-1L) : gaps);
-        // Axon reads an event whose aggregate identifier equals its event identifier as one without
-        // an aggregate, sequenced by its event identifier: the same string. Either way the sequence
-        // identifier is aggregate_identifier, whatever the type column holds.
+        // The query side's processors sequence an event by the key it is about (EventProcessing):
+        // its aggregate identifier without the "/usage" of a key's usage stream. Axon reads an event
+        // whose aggregate identifier equals its event identifier as one without an aggregate,
+        // sequenced by its event identifier: the same string. So whatever the type column holds,
+        // this is the sequence identifier.
         return jdbc.query("""
-                select global_index, aggregate_identifier as sequence_identifier
+                select global_index,
+                       regexp_replace(aggregate_identifier, '/usage$', '') as sequence_identifier
                   from event_store.domain_event_entry
                  where global_index <= :head and (global_index > :after or global_index in (:gaps))
                 """, parameters,

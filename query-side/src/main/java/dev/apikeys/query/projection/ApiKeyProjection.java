@@ -4,6 +4,8 @@ import dev.apikeys.events.ApiKeyCreated;
 import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
+import dev.apikeys.events.ApiKeyRotated;
+import dev.apikeys.events.ApiKeyUsed;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -18,7 +20,7 @@ import org.springframework.stereotype.Component;
 /**
  * Builds the read model GET answers from. Every handler is idempotent: a redelivered event (the
  * batch rolled back after the handler ran, or another instance took the segment over) is skipped
- * by the key's last applied sequence number.
+ * by the key's last applied sequence number, or, for usage, changes nothing the second time.
  */
 @Component
 @ProcessingGroup(ApiKeyProjection.PROCESSOR)
@@ -56,6 +58,27 @@ public class ApiKeyProjection {
     @EventHandler
     void on(ApiKeyDeleted event, @SequenceNumber long sequence) {
         change(event.keyId(), sequence, event.deletedAt(), ApiKeyView::delete);
+    }
+
+    @EventHandler
+    void on(ApiKeyRotated event, @SequenceNumber long sequence) {
+        change(event.keyId(), sequence, event.rotatedAt(), view -> view.expireAt(event.expiresAt()));
+    }
+
+    /**
+     * Usage is numbered in the key's usage stream, not the key's, so it leaves last_sequence alone;
+     * taking the later instant makes it idempotent. Not a change of the key: updated_at stays.
+     */
+    @EventHandler
+    void on(ApiKeyUsed event) {
+        views.findById(event.keyId()).ifPresentOrElse(
+                view -> {
+                    if (view.usedAt(event.lastUsedAt())) {
+                        views.save(view);
+                    }
+                },
+                () -> log.error("No read model row for key {}; usage at {} ignored", event.keyId(),
+                        event.lastUsedAt()));
     }
 
     @ResetHandler

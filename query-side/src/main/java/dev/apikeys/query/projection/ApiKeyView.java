@@ -89,6 +89,19 @@ public class ApiKeyView {
         deleted = true;
     }
 
+    void expireAt(Instant expiresAt) {
+        this.expiresAt = expiresAt;
+    }
+
+    /** Records a use unless a later one is recorded already; whether anything changed. */
+    boolean usedAt(Instant usedAt) {
+        if (lastUsedAt != null && !usedAt.isAfter(lastUsedAt)) {
+            return false;
+        }
+        lastUsedAt = usedAt;
+        return true;
+    }
+
     public UUID id() {
         return id;
     }

@@ -17,6 +17,9 @@ import dev.apikeys.events.ApiKeyCreated;
 import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
+import dev.apikeys.events.ApiKeyRotated;
+import dev.apikeys.events.ApiKeyUsageStream;
+import dev.apikeys.events.ApiKeyUsed;
 import dev.apikeys.events.EventMetadata;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -35,6 +38,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
@@ -48,6 +52,8 @@ class AuditPublisherTest {
     private static final String HASH = "deadbeef".repeat(8);
     private static final Instant CREATED_AT = Instant.parse("2025-01-01T10:00:00Z");
     private static final Instant EXPIRES_AT = Instant.parse("2026-01-01T10:00:00.123Z");
+    private static final String[] REQUIRED_FIELDS = {"key_id", "user_id", "organization_id", "name", "key_prefix",
+            "scopes", "expires_at", "disabled", "deleted", "occurred_at", "actor_id", "sequence"};
     private static final JsonSchema SCHEMA = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
             .getSchema(AuditPublisherTest.class.getResourceAsStream("/schemas/apikey-audit-record.schema.json"),
                     SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
@@ -56,6 +62,7 @@ class AuditPublisherTest {
     private final Map<UUID, AuditKeyState> states = new HashMap<>();
     private final List<ProducerRecord<String, byte[]>> sent = new ArrayList<>();
     private CompletableFuture<RecordMetadata> kafkaAnswer;
+    private final EventStore eventStore = mock(EventStore.class);
     private AuditPublisher publisher;
 
     @BeforeEach
@@ -74,7 +81,7 @@ class AuditPublisherTest {
             return kafkaAnswer;
         });
         publisher = new AuditPublisher(repository, producer,
-                new AuditProperties("apikeys.audit.v1", "/apikeys", "unused:9092", 3, (short) 1));
+                new AuditProperties("apikeys.audit.v1", "/apikeys", "unused:9092", 3, (short) 1), eventStore);
     }
 
     @Test
@@ -83,12 +90,13 @@ class AuditPublisherTest {
                 message(0, created("org-1", EXPIRES_AT)),
                 message(1, new ApiKeyDisabled(KEY, "user-1", CREATED_AT.plusSeconds(1))),
                 message(2, new ApiKeyEnabled(KEY, "user-1", CREATED_AT.plusSeconds(2))),
-                message(3, new ApiKeyDisabled(KEY, "user-1", CREATED_AT.plusSeconds(3))),
-                message(4, new ApiKeyDeleted(KEY, "user-1", CREATED_AT.plusSeconds(4))));
+                usage(0, new ApiKeyUsed(KEY, "user-1", CREATED_AT.plusSeconds(3))),
+                message(3, new ApiKeyRotated(KEY, "user-1", UUID.randomUUID(), EXPIRES_AT, CREATED_AT.plusSeconds(4))),
+                message(4, new ApiKeyDeleted(KEY, "user-1", CREATED_AT.plusSeconds(5))));
 
         events.forEach(this::handleInItsOwnBatch);
 
-        assertThat(sent).hasSize(5);
+        assertThat(sent).hasSize(6);
         for (int i = 0; i < events.size(); i++) {
             ProducerRecord<String, byte[]> record = sent.get(i);
             DomainEventMessage<?> event = events.get(i);
@@ -105,15 +113,17 @@ class AuditPublisherTest {
             record.headers().forEach(h -> assertThat(new String(h.value(), StandardCharsets.UTF_8)).doesNotContain(HASH));
         }
         assertThat(sent).extracting(record -> header(record, "ce_type")).containsExactly(
-                "apikey.created", "apikey.disabled", "apikey.enabled", "apikey.disabled", "apikey.deleted");
-        assertThat(sent).extracting(record -> value(record).get("sequence").asLong()).containsExactly(0L, 1L, 2L, 3L, 4L);
+                "apikey.created", "apikey.disabled", "apikey.enabled", "apikey.used", "apikey.rotated",
+                "apikey.deleted");
+        assertThat(sent).extracting(record -> value(record).get("sequence").asLong())
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
         assertThat(sent).extracting(record -> value(record).get("disabled").asBoolean())
-                .containsExactly(false, true, false, true, true);
+                .containsExactly(false, true, false, false, false, false);
         assertThat(sent).extracting(record -> value(record).get("deleted").asBoolean())
-                .containsExactly(false, false, false, false, true);
+                .containsExactly(false, false, false, false, false, true);
         assertThat(sent).extracting(record -> value(record).get("occurred_at").asText())
                 .containsExactly("2025-01-01T10:00:00Z", "2025-01-01T10:00:01Z", "2025-01-01T10:00:02Z",
-                        "2025-01-01T10:00:03Z", "2025-01-01T10:00:04Z");
+                        "2025-01-01T10:00:03Z", "2025-01-01T10:00:04Z", "2025-01-01T10:00:05Z");
     }
 
     @Test
@@ -140,6 +150,121 @@ class AuditPublisherTest {
         assertThat(value.get("organization_id").isNull()).isTrue();
         assertThat(value.get("expires_at").isNull()).isTrue();
         assertThat(SCHEMA.validate(value)).isEmpty();
+    }
+
+    @Test
+    void aLifecycleRecordHoldsExactlyTheRequiredFields() {
+        handleInItsOwnBatch(message(0, created(null, null)));
+        handleInItsOwnBatch(message(1, new ApiKeyDisabled(KEY, "user-1", CREATED_AT.plusSeconds(1))));
+
+        for (ProducerRecord<String, byte[]> record : sent) {
+            assertThat(fieldNames(value(record))).containsExactlyInAnyOrder(REQUIRED_FIELDS);
+        }
+    }
+
+    @Test
+    void rotatedMovesTheExpiryAndNamesTheNewKey() {
+        UUID newKey = UUID.randomUUID();
+        Instant rotatedAt = CREATED_AT.plusSeconds(10);
+        Instant graceEnds = rotatedAt.plusSeconds(3600);
+        handleInItsOwnBatch(message(0, created("org-1", EXPIRES_AT)));
+
+        DomainEventMessage<?> rotated = message(1, new ApiKeyRotated(KEY, "user-1", newKey, graceEnds, rotatedAt));
+        handleInItsOwnBatch(rotated);
+        handleInItsOwnBatch(message(2, new ApiKeyDisabled(KEY, "user-1", rotatedAt.plusSeconds(1))));
+
+        ProducerRecord<String, byte[]> record = sent.get(1);
+        JsonNode value = value(record);
+        assertThat(header(record, "ce_type")).isEqualTo("apikey.rotated");
+        assertThat(header(record, "ce_id")).isEqualTo(rotated.getIdentifier());
+        assertThat(record.key()).isEqualTo(KEY.toString());
+        assertThat(SCHEMA.validate(value)).isEmpty();
+        assertThat(fieldNames(value)).containsExactlyInAnyOrder(with(REQUIRED_FIELDS, "replaced_by"));
+        assertThat(value.get("replaced_by").asText()).isEqualTo(newKey.toString());
+        assertThat(value.get("expires_at").asText()).isEqualTo(graceEnds.toString());
+        assertThat(value.get("occurred_at").asText()).isEqualTo(rotatedAt.toString());
+        assertThat(value.get("actor_id").asText()).isEqualTo("actor-1");
+        assertThat(value.get("sequence").asLong()).isEqualTo(1);
+        // The state keeps the new expiry, and only the rotated record names the new key.
+        JsonNode next = value(sent.get(2));
+        assertThat(next.get("expires_at").asText()).isEqualTo(graceEnds.toString());
+        assertThat(next.has("replaced_by")).isFalse();
+    }
+
+    @Test
+    void aKeyIssuedByRotationIsCreatedWithTheKeyItReplaces() {
+        UUID oldKey = UUID.randomUUID();
+        ApiKeyCreated plain = created("org-1", EXPIRES_AT);
+
+        handleInItsOwnBatch(message(0, new ApiKeyCreated(KEY, plain.userId(), plain.organizationId(), plain.name(),
+                plain.keyPrefix(), plain.keyHash(), plain.scopes(), plain.expiresAt(), plain.createdAt(), oldKey)));
+
+        ProducerRecord<String, byte[]> record = sent.get(0);
+        JsonNode value = value(record);
+        assertThat(header(record, "ce_type")).isEqualTo("apikey.created");
+        assertThat(SCHEMA.validate(value)).isEmpty();
+        assertThat(fieldNames(value)).containsExactlyInAnyOrder(with(REQUIRED_FIELDS, "rotated_from"));
+        assertThat(value.get("rotated_from").asText()).isEqualTo(oldKey.toString());
+        assertThat(value.get("sequence").asLong()).isZero();
+    }
+
+    @Test
+    void usedReportsWhenTheKeyWasLastUsedAndWhoseRequestItWas() {
+        Instant lastUsedAt = CREATED_AT.plusSeconds(42).plusMillis(7);
+        handleInItsOwnBatch(message(0, created(null, null)));
+
+        DomainEventMessage<?> used = usage(0, new ApiKeyUsed(KEY, "user-1", lastUsedAt));
+        handleInItsOwnBatch(used);
+
+        ProducerRecord<String, byte[]> record = sent.get(1);
+        JsonNode value = value(record);
+        assertThat(header(record, "ce_type")).isEqualTo("apikey.used");
+        assertThat(header(record, "ce_id")).isEqualTo(used.getIdentifier());
+        assertThat(header(record, "ce_subject")).isEqualTo(KEY.toString());
+        assertThat(record.key()).isEqualTo(KEY.toString());
+        assertThat(SCHEMA.validate(value)).isEmpty();
+        assertThat(fieldNames(value)).containsExactlyInAnyOrder(with(REQUIRED_FIELDS, "last_used_at"));
+        assertThat(value.get("last_used_at").asText()).isEqualTo("2025-01-01T10:00:42.007Z");
+        assertThat(value.get("occurred_at").asText()).isEqualTo("2025-01-01T10:00:42.007Z");
+        assertThat(value.get("actor_id").asText()).isEqualTo("actor-1");
+        assertThat(value.get("organization_id").isNull()).isTrue();
+        assertThat(value.get("expires_at").isNull()).isTrue();
+        assertThat(value.get("sequence").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void theSequenceCountsTheKeysRecordsAcrossLifecycleAndUsage() {
+        handleInItsOwnBatch(message(0, created("org-1", EXPIRES_AT)));
+        handleInItsOwnBatch(usage(0, new ApiKeyUsed(KEY, "user-1", CREATED_AT.plusSeconds(1))));
+        handleInItsOwnBatch(usage(1, new ApiKeyUsed(KEY, "user-1", CREATED_AT.plusSeconds(2))));
+        handleInItsOwnBatch(message(1, new ApiKeyDisabled(KEY, "user-1", CREATED_AT.plusSeconds(3))));
+        handleInItsOwnBatch(usage(2, new ApiKeyUsed(KEY, "user-1", CREATED_AT.plusSeconds(4))));
+        handleInItsOwnBatch(message(2, new ApiKeyEnabled(KEY, "user-1", CREATED_AT.plusSeconds(5))));
+
+        assertThat(sent).extracting(record -> value(record).get("sequence").asLong())
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void aKeyPublishedBeforeRecordsWereCountedContinuesFromItsLifecycleEvent() {
+        // As left by a publisher that numbered records by the key's events: next_sequence is null.
+        states.put(KEY, new AuditKeyState(created("org-1", EXPIRES_AT)));
+
+        handleInItsOwnBatch(message(3, new ApiKeyDisabled(KEY, "user-1", CREATED_AT.plusSeconds(1))));
+        handleInItsOwnBatch(usage(0, new ApiKeyUsed(KEY, "user-1", CREATED_AT.plusSeconds(2))));
+
+        assertThat(sent).extracting(record -> value(record).get("sequence").asLong()).containsExactly(3L, 4L);
+    }
+
+    @Test
+    void aKeyPublishedBeforeRecordsWereCountedNumbersItsFirstUsageAfterItsLastEvent() {
+        states.put(KEY, new AuditKeyState(created("org-1", EXPIRES_AT)));
+        when(eventStore.lastSequenceNumberFor(KEY.toString())).thenReturn(Optional.of(2L));
+
+        handleInItsOwnBatch(usage(0, new ApiKeyUsed(KEY, "user-1", CREATED_AT.plusSeconds(1))));
+        handleInItsOwnBatch(message(3, new ApiKeyDisabled(KEY, "user-1", CREATED_AT.plusSeconds(2))));
+
+        assertThat(sent).extracting(record -> value(record).get("sequence").asLong()).containsExactly(3L, 4L);
     }
 
     @Test
@@ -196,6 +321,10 @@ class AuditPublisherTest {
             publisher.on(event, message, sequence, batch);
         } else if (payload instanceof ApiKeyEnabled event) {
             publisher.on(event, message, sequence, batch);
+        } else if (payload instanceof ApiKeyRotated event) {
+            publisher.on(event, message, sequence, batch);
+        } else if (payload instanceof ApiKeyUsed event) {
+            publisher.on(event, message, batch);
         } else {
             publisher.on((ApiKeyDeleted) payload, message, sequence, batch);
         }
@@ -207,9 +336,27 @@ class AuditPublisherTest {
                 MetaData.with(EventMetadata.ACTOR_ID, "actor-1"));
     }
 
+    /** A usage fact: in the key's usage stream, numbered there. */
+    private static DomainEventMessage<?> usage(long sequence, ApiKeyUsed payload) {
+        return new GenericDomainEventMessage<>(ApiKeyUsageStream.TYPE, ApiKeyUsageStream.of(KEY), sequence, payload,
+                MetaData.with(EventMetadata.ACTOR_ID, "actor-1"));
+    }
+
     private static ApiKeyCreated created(String organizationId, Instant expiresAt) {
         return new ApiKeyCreated(KEY, "user-1", organizationId, "ci", "sk_abcde", HASH,
-                List.of("models:read", "workflows:*"), expiresAt, CREATED_AT);
+                List.of("models:read", "workflows:*"), expiresAt, CREATED_AT, null);
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static String[] with(String[] fields, String field) {
+        List<String> all = new ArrayList<>(List.of(fields));
+        all.add(field);
+        return all.toArray(String[]::new);
     }
 
     private static String header(ProducerRecord<String, byte[]> record, String name) {

@@ -9,6 +9,8 @@ import dev.apikeys.events.ApiKeyCreated;
 import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
+import dev.apikeys.events.ApiKeyRotated;
+import dev.apikeys.events.ApiKeyUsed;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -106,8 +108,67 @@ class ApiKeyProjectionTest {
         assertThat(rows.get(KEY).deleted()).isTrue();
     }
 
+    @Test
+    void rotatedMovesTheExpiryAndTouchesUpdatedAtOnce() {
+        projection.on(created(), 0);
+        Instant rotatedAt = CREATED_AT.plusSeconds(10);
+        ApiKeyRotated rotated = new ApiKeyRotated(KEY, "user-1", UUID.randomUUID(), rotatedAt.plusSeconds(60),
+                rotatedAt);
+
+        projection.on(rotated, 1);
+        projection.on(new ApiKeyDisabled(KEY, "user-1", rotatedAt.plusSeconds(1)), 2);
+        projection.on(new ApiKeyRotated(KEY, "user-1", UUID.randomUUID(), EXPIRES_AT, rotatedAt), 1);
+
+        ApiKeyView view = rows.get(KEY);
+        assertThat(view.expiresAt()).isEqualTo(rotatedAt.plusSeconds(60));
+        assertThat(view.updatedAt()).isEqualTo(rotatedAt.plusSeconds(1));
+    }
+
+    @Test
+    void aKeyIssuedByRotationIsAddedLikeAnyOther() {
+        UUID rotatedFrom = UUID.randomUUID();
+        ApiKeyCreated created = created();
+
+        projection.on(new ApiKeyCreated(KEY, created.userId(), created.organizationId(), created.name(),
+                created.keyPrefix(), created.keyHash(), created.scopes(), created.expiresAt(), created.createdAt(),
+                rotatedFrom), 0);
+
+        ApiKeyView view = rows.get(KEY);
+        assertThat(view.name()).isEqualTo("ci");
+        assertThat(view.scopes()).containsExactly("models:read", "workflows:*");
+        assertThat(view.expiresAt()).isEqualTo(EXPIRES_AT);
+        assertThat(view.createdAt()).isEqualTo(CREATED_AT);
+    }
+
+    @Test
+    void usedSetsLastUsedAtButNeitherUpdatedAtNorTheSequence() {
+        projection.on(created(), 0);
+        Instant usedAt = CREATED_AT.plusSeconds(30);
+
+        projection.on(new ApiKeyUsed(KEY, "user-1", usedAt));
+
+        ApiKeyView view = rows.get(KEY);
+        assertThat(view.lastUsedAt()).isEqualTo(usedAt);
+        assertThat(view.updatedAt()).isEqualTo(CREATED_AT);
+        // The usage stream's numbers are not the key's: the key's next event still applies.
+        projection.on(new ApiKeyDisabled(KEY, "user-1", CREATED_AT.plusSeconds(40)), 1);
+        assertThat(rows.get(KEY).disabled()).isTrue();
+    }
+
+    @Test
+    void anEarlierOrRedeliveredUsageNeverMovesLastUsedAtBack() {
+        projection.on(created(), 0);
+        Instant later = CREATED_AT.plusSeconds(60);
+
+        projection.on(new ApiKeyUsed(KEY, "user-1", later));
+        projection.on(new ApiKeyUsed(KEY, "user-1", CREATED_AT.plusSeconds(30)));
+        projection.on(new ApiKeyUsed(KEY, "user-1", later));
+
+        assertThat(rows.get(KEY).lastUsedAt()).isEqualTo(later);
+    }
+
     private static ApiKeyCreated created() {
         return new ApiKeyCreated(KEY, "user-1", "org-1", "ci", "sk_abcde", "0".repeat(64),
-                List.of("models:read", "workflows:*"), EXPIRES_AT, CREATED_AT);
+                List.of("models:read", "workflows:*"), EXPIRES_AT, CREATED_AT, null);
     }
 }

@@ -53,7 +53,7 @@ class AxonSerializerConfigurationTest {
     @Test
     void eventsAreCamelCaseJsonWithIsoTimesAndTheirRevision() {
         ApiKeyCreated created = new ApiKeyCreated(UUID.randomUUID(), "user-1", null, "ci", "sk_abcde",
-                "ab".repeat(32), List.of("models:read"), null, Instant.parse("2030-01-02T03:04:05Z"));
+                "ab".repeat(32), List.of("models:read"), null, Instant.parse("2030-01-02T03:04:05Z"), null);
 
         SerializedObject<String> serialized = eventSerializer.serialize(created, String.class);
 
@@ -66,7 +66,7 @@ class AxonSerializerConfigurationTest {
     @Test
     void unknownPropertiesOfAStoredEventAreIgnored() {
         ApiKeyCreated created = new ApiKeyCreated(UUID.randomUUID(), "user-1", "org-a", "ci", "sk_abcde",
-                "ab".repeat(32), List.of(), null, Instant.parse("2030-01-02T03:04:05Z"));
+                "ab".repeat(32), List.of(), null, Instant.parse("2030-01-02T03:04:05Z"), null);
         String json = eventSerializer.serialize(created, String.class).getData();
         String withExtraField = json.replaceFirst("\\{", "{\"addedLater\":true,");
 
@@ -74,5 +74,19 @@ class AxonSerializerConfigurationTest {
                 new SimpleSerializedType(ApiKeyCreated.class.getName(), "1")));
 
         assertThat(read).isEqualTo(created);
+    }
+
+    @Test
+    void aCreationStoredBeforeRotationExistedReadsAsNotRotatedFromAnything() {
+        String storedBeforeRotation = """
+                {"keyId":"0b6f8f9e-9a51-4f0e-9d7e-2d1f0c2b6a11","userId":"user-1","organizationId":null,
+                 "name":"ci","keyPrefix":"sk_abcde","keyHash":"%s","scopes":["models:read"],
+                 "expiresAt":null,"createdAt":"2030-01-02T03:04:05Z"}""".formatted("ab".repeat(32));
+
+        ApiKeyCreated read = eventSerializer.deserialize(new SimpleSerializedObject<>(storedBeforeRotation,
+                String.class, new SimpleSerializedType(ApiKeyCreated.class.getName(), "1")));
+
+        assertThat(read.keyId()).isEqualTo(UUID.fromString("0b6f8f9e-9a51-4f0e-9d7e-2d1f0c2b6a11"));
+        assertThat(read.rotatedFrom()).isNull();
     }
 }

@@ -1,0 +1,73 @@
+package dev.apikeys.query.consistency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+class EventStoreHeadTest {
+
+    private static final UUID KEY = UUID.randomUUID();
+    private static final String WITHOUT_AGGREGATE = UUID.randomUUID().toString();
+
+    private static EmbeddedPostgres postgres;
+    private static EventStoreHead eventStore;
+
+    @BeforeAll
+    static void storeWithAKeyItsUsageAndAnEventWithoutAggregate() throws IOException {
+        postgres = EmbeddedPostgres.builder().start();
+        NamedParameterJdbcTemplate jdbc = new NamedParameterJdbcTemplate(postgres.getPostgresDatabase());
+        try (InputStream ddl = EventStoreHeadTest.class.getResourceAsStream("/command-side-event-store.sql")) {
+            jdbc.getJdbcTemplate().execute(new String(ddl.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        insert(jdbc, 1, UUID.randomUUID().toString(), KEY.toString(), 0, "ApiKey");
+        insert(jdbc, 2, UUID.randomUUID().toString(), KEY + "/usage", 0, "ApiKeyUsage");
+        insert(jdbc, 3, WITHOUT_AGGREGATE, WITHOUT_AGGREGATE, 0, null);
+        insert(jdbc, 4, UUID.randomUUID().toString(), KEY.toString(), 1, "ApiKey");
+        eventStore = new EventStoreHead(jdbc);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        postgres.close();
+    }
+
+    @Test
+    void theHeadIsTheHighestGlobalIndex() {
+        assertThat(eventStore.head()).isEqualTo(4L);
+    }
+
+    @Test
+    void aKeysUsageIsSequencedByTheKeyAndAnEventWithoutAggregateByItsId() {
+        assertThat(eventStore.candidates(4, -1, Set.of())).containsExactlyInAnyOrder(
+                new StoredEvent(1, KEY.toString()),
+                new StoredEvent(2, KEY.toString()),
+                new StoredEvent(3, WITHOUT_AGGREGATE),
+                new StoredEvent(4, KEY.toString()));
+    }
+
+    @Test
+    void candidatesAreTheEventsUpToTheHeadAfterThePositionOrInAGap() {
+        assertThat(eventStore.candidates(3, 2, List.of(1L)))
+                .extracting(StoredEvent::globalIndex)
+                .containsExactlyInAnyOrder(1L, 3L);
+    }
+
+    private static void insert(NamedParameterJdbcTemplate jdbc, long globalIndex, String eventId,
+            String aggregateId, long sequence, String type) {
+        jdbc.getJdbcTemplate().update("""
+                insert into event_store.domain_event_entry (global_index, event_identifier, aggregate_identifier,
+                       sequence_number, type, payload_type, payload, time_stamp)
+                values (?, ?, ?, ?, ?, 'unused', '\\x00', '2025-01-01T10:00:00Z')
+                """, globalIndex, eventId, aggregateId, sequence, type);
+    }
+}
