@@ -14,14 +14,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * One real PostgreSQL for the test JVM, with the command side's event store tables already there
  * (as the command side's migration would leave them).
  */
-final class SharedPostgres {
+public final class SharedPostgres {
 
     private static EmbeddedPostgres postgres;
 
     private SharedPostgres() {
     }
 
-    static synchronized void register(DynamicPropertyRegistry registry) {
+    public static synchronized void register(DynamicPropertyRegistry registry) {
         if (postgres == null) {
             postgres = start();
         }

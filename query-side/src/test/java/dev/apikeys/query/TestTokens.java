@@ -12,17 +12,23 @@ import java.util.Date;
 import java.util.List;
 
 /** HS256 bearer tokens signed with the secret the tests configure. */
-final class TestTokens {
+public final class TestTokens {
 
-    static final String SECRET = "query-side-tests-hmac-secret-of-at-least-32-bytes";
+    public static final String SECRET = "query-side-tests-hmac-secret-of-at-least-32-bytes";
 
     private TestTokens() {
     }
 
-    static String bearer(String userId) {
+    public static String bearer(String userId) {
+        return bearer(userId, null);
+    }
+
+    /** @param scope the space-separated service rights, or null for none */
+    public static String bearer(String userId, String scope) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .subject(userId)
                 .claim("org_ids", List.of())
+                .claim("scope", scope)
                 .expirationTime(Date.from(Instant.now().plusSeconds(300)))
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);

@@ -17,14 +17,16 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Once the service is ready, prints a curl that works as pasted: a token for user {@code demo}
- * signed with the secret the standalone service made and keeps in its data directory. Only for
- * that secret: when the operator gives one, minting tokens is their identity provider's job.
+ * Once the service is ready, prints curls that work as pasted: a token for user {@code demo}, and
+ * one for a service {@code demo-gateway} holding {@code apikeys:verify}, both signed with the
+ * secret the standalone service made and keeps in its data directory. Only for that secret: when
+ * the operator gives one, minting tokens is their identity provider's job.
  */
 @Component
 class DemoCurlBanner implements ApplicationListener<ApplicationReadyEvent> {
 
     static final String DEMO_USER = "demo";
+    static final String DEMO_SERVICE = "demo-gateway";
     static final Duration TOKEN_LIFETIME = Duration.ofDays(7);
     // Set by the embedded infrastructure only when it supplied the secret.
     private static final String SECRET_FILE_PROPERTY = "apikeys.standalone.hmac-secret-file";
@@ -44,8 +46,10 @@ class DemoCurlBanner implements ApplicationListener<ApplicationReadyEvent> {
     }
 
     static String text(String secret, String secretFile, int port, Instant now) {
-        String token = demoToken(secret, now);
+        String token = token(secret, DEMO_USER, null, now);
+        String serviceToken = token(secret, DEMO_SERVICE, "apikeys:verify", now);
         String url = "http://localhost:" + port + "/api/v1/me/apikeys";
+        String verifyUrl = "http://localhost:" + port + "/api/v1/apikeys/verify";
         return """
 
                 API key service ready. A token for user "%s", valid for %d days, signed with the secret in %s:
@@ -54,13 +58,21 @@ class DemoCurlBanner implements ApplicationListener<ApplicationReadyEvent> {
 
                   curl -X POST -H "Authorization: Bearer %s" -H "Content-Type: application/json" \\
                        -d '{"name": "my first key", "scopes": ["models:read"]}' %s
-                """.formatted(DEMO_USER, TOKEN_LIFETIME.toDays(), secretFile, token, url, token, url);
+
+                A platform service ("%s", scope apikeys:verify) checks a key the same way:
+
+                  curl -X POST -H "Authorization: Bearer %s" -H "Content-Type: application/json" \\
+                       -d '{"key": "sk_...", "required_scopes": ["models:read"]}' %s
+                """.formatted(DEMO_USER, TOKEN_LIFETIME.toDays(), secretFile, token, url, token, url, DEMO_SERVICE,
+                serviceToken, verifyUrl);
     }
 
-    static String demoToken(String secret, Instant now) {
+    /** @param scope the service rights the token grants, or null for none */
+    static String token(String secret, String subject, String scope, Instant now) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .subject(DEMO_USER)
+                .subject(subject)
                 .claim("org_ids", List.of())
+                .claim("scope", scope)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(TOKEN_LIFETIME)))
                 .build();

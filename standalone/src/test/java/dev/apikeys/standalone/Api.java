@@ -2,6 +2,8 @@ package dev.apikeys.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,6 +16,7 @@ import java.time.Duration;
 final class Api {
 
     static final String KEYS = "/api/v1/me/apikeys";
+    static final String VERIFY = "/api/v1/apikeys/verify";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -71,6 +74,31 @@ final class Api {
             throw new AssertionError("create answered " + response.status() + ": " + response.body());
         }
         return response.json();
+    }
+
+    /** Verifies {@code key} as another service would; the JSON is built here, so any string travels intact. */
+    Response verify(String token, String key, String... requiredScopes) {
+        ObjectNode body = JSON.createObjectNode().put("key", key);
+        if (requiredScopes.length > 0) {
+            ArrayNode scopes = body.putArray("required_scopes");
+            for (String scope : requiredScopes) {
+                scopes.add(scope);
+            }
+        }
+        return post(VERIFY, token, body.toString());
+    }
+
+    /** The verification's code, failing unless it was answered 200. */
+    String verifyCode(String token, String key, String... requiredScopes) {
+        Response response = verify(token, key, requiredScopes);
+        if (response.status() != 200) {
+            throw new AssertionError("verify answered " + response.status() + ": " + response.body());
+        }
+        return response.json().get("code").asText();
+    }
+
+    Response rotate(String token, String id, String jsonBody) {
+        return post(KEYS + "/" + id + "/rotate", token, jsonBody);
     }
 
     private HttpRequest.Builder request(String path, String token) {

@@ -1,6 +1,9 @@
 package dev.apikeys.standalone;
 
 import static dev.apikeys.standalone.Api.KEYS;
+import static dev.apikeys.standalone.JsonNodes.fieldNames;
+import static dev.apikeys.standalone.JsonNodes.only;
+import static dev.apikeys.standalone.JsonNodes.withoutInstance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -427,23 +430,6 @@ class ApiKeysEndToEndTest {
         assertThat(problem.has("detail")).isTrue();
         assertThat(response.body()).doesNotContain("Exception").doesNotContain("at dev.").doesNotContain("org.springframework")
                 .doesNotContain("SQL").doesNotContain("trace");
-    }
-
-    private static JsonNode only(JsonNode array) {
-        assertThat(array).hasSize(1);
-        return array.get(0);
-    }
-
-    private static List<String> fieldNames(JsonNode node) {
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
-    }
-
-    private static JsonNode withoutInstance(JsonNode problem) {
-        com.fasterxml.jackson.databind.node.ObjectNode copy = problem.deepCopy();
-        copy.remove("instance");
-        return copy;
     }
 
     static String checksum(String first35) {

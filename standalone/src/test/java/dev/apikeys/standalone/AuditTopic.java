@@ -84,6 +84,11 @@ final class AuditTopic implements AutoCloseable {
         return distinctOfKey(awaitRecords(all -> distinctOfKey(all, keyId).size() >= count, atMost), keyId);
     }
 
+    /** One key's records, each {@code ce_id} once, polled until they satisfy the condition. */
+    List<AuditRecord> awaitRecordsOfKey(String keyId, Predicate<List<AuditRecord>> condition, Duration atMost) {
+        return distinctOfKey(awaitRecords(all -> condition.test(distinctOfKey(all, keyId)), atMost), keyId);
+    }
+
     private static List<AuditRecord> distinctOfKey(List<AuditRecord> records, String keyId) {
         Set<String> ids = new java.util.HashSet<>();
         return records.stream().filter(r -> keyId.equals(r.key())).filter(r -> ids.add(r.header("ce_id"))).toList();

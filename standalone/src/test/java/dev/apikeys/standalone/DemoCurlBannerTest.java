@@ -33,5 +33,22 @@ class DemoCurlBannerTest {
         assertThat(token.getJWTClaimsSet().getSubject()).isEqualTo("demo");
         assertThat(token.getJWTClaimsSet().getStringListClaim("org_ids")).isEmpty();
         assertThat(token.getJWTClaimsSet().getExpirationTime().toInstant()).isEqualTo(now.plus(Duration.ofDays(7)));
+        assertThat(token.getJWTClaimsSet().getClaim("scope")).isNull();
+    }
+
+    @Test
+    void printsAVerifyCurlWithAServiceTokenHoldingTheVerifyScope() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+        String text = DemoCurlBanner.text(SECRET, "/data/hmac-secret", 18080, now);
+
+        Matcher curl = Pattern.compile("curl -X POST -H \"Authorization: Bearer ([^\"]+)\"[^']+'\\{\"key\"[^']+' (\\S+)")
+                .matcher(text);
+        assertThat(curl.find()).as(text).isTrue();
+        assertThat(curl.group(2)).isEqualTo("http://localhost:18080/api/v1/apikeys/verify");
+        SignedJWT token = SignedJWT.parse(curl.group(1));
+        assertThat(token.verify(new MACVerifier(SECRET.getBytes(StandardCharsets.UTF_8)))).isTrue();
+        assertThat(token.getJWTClaimsSet().getSubject()).isEqualTo("demo-gateway");
+        assertThat(token.getJWTClaimsSet().getStringClaim("scope")).isEqualTo("apikeys:verify");
     }
 }

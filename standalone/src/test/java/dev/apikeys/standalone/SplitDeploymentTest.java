@@ -92,6 +92,11 @@ class SplitDeploymentTest {
     }
 
     @Test
+    void verificationOnTheQuerySideHonoursEveryWriteOfTheCommandSideAtOnce() {
+        RevocationRounds.run(writes, reads, Tokens.forUser("split-verify"), 50, "split deployment");
+    }
+
+    @Test
     void eachSideAnswersOnlyItsOwnMethods() {
         String token = Tokens.forUser("split-methods");
 

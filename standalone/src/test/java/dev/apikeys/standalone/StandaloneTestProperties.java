@@ -39,6 +39,11 @@ final class StandaloneTestProperties {
         return new SpringApplicationBuilder(application).run(asArguments(properties));
     }
 
+    /** As {@link #start(Class, Map)}, with further configuration classes beside the application. */
+    static ConfigurableApplicationContext start(Map<String, String> properties, Class<?>... sources) {
+        return new SpringApplicationBuilder(sources).run(asArguments(properties));
+    }
+
     static int port(ConfigurableApplicationContext context) {
         return ((WebServerApplicationContext) context).getWebServer().getPort();
     }

@@ -16,12 +16,25 @@ import java.util.List;
 final class Tokens {
 
     static final String SECRET = "end-to-end-test-secret-of-at-least-32-bytes";
+    static final String VERIFY_SCOPE = "apikeys:verify";
 
     private Tokens() {
     }
 
     static String forUser(String userId, String... orgIds) {
         return sign(SECRET, claims(userId, List.of(orgIds), Instant.now().plus(Duration.ofHours(1))).build());
+    }
+
+    /** A token of another service of the platform: {@code scope} is the space-separated claim. */
+    static String forService(String serviceId, String scope) {
+        return sign(SECRET, claims(serviceId, List.of(), Instant.now().plus(Duration.ofHours(1)))
+                .claim("scope", scope)
+                .build());
+    }
+
+    /** A service that may verify keys, holding other scopes too as real tokens do. */
+    static String verifier() {
+        return forService("gateway", "openid " + VERIFY_SCOPE);
     }
 
     static String expiredFor(String userId) {

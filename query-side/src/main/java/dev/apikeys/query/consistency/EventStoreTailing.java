@@ -63,7 +63,7 @@ class EventStoreTailing {
 
     @Bean(name = "eventBus")
     @Qualifier("eventStore")
-    EmbeddedEventStore eventStore(EventStorageEngine storageEngine, Configuration configuration) {
+    PrefetchingEventStore eventStore(EventStorageEngine storageEngine, Configuration configuration) {
         return new PrefetchingEventStore(EmbeddedEventStore.builder()
                 .storageEngine(storageEngine)
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))

@@ -11,7 +11,7 @@ import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 /**
  * Axon's embedded event store, whose tracking streams tail the storage engine themselves and tell
  * the processors as soon as events arrive (see {@link PrefetchingEventStream}), woken at once by
- * commits in this process.
+ * commits in this process and by those of others the store announces ({@link EventStoreNotifications}).
  */
 class PrefetchingEventStore extends EmbeddedEventStore {
 
@@ -32,6 +32,11 @@ class PrefetchingEventStore extends EmbeddedEventStore {
     @Override
     protected void afterCommit(List<? extends EventMessage<?>> events) {
         super.afterCommit(events);
+        wakeStreams();
+    }
+
+    /** New events were committed: every open stream reads them now rather than at its next recheck. */
+    void wakeStreams() {
         openStreams.forEach(PrefetchingEventStream::wake);
     }
 }

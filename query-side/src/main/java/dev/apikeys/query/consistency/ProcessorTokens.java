@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * of the first poll on every later one, and the wait would never see the processor move.
  */
 @Component
-class ProcessorTokens {
+public class ProcessorTokens {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final Serializer serializer;
@@ -25,6 +25,19 @@ class ProcessorTokens {
     ProcessorTokens(NamedParameterJdbcTemplate jdbc, Serializer serializer) {
         this.jdbc = jdbc;
         this.serializer = serializer;
+    }
+
+    /**
+     * The highest global index up to which every segment of the processor has applied every
+     * committed event: below a gap only. -1 when the processor has no segments yet.
+     */
+    public long appliedByEverySegment(String processorName) {
+        return positions(processorName).stream()
+                .mapToLong(position -> position.gaps().stream()
+                        .mapToLong(gap -> gap - 1)
+                        .reduce(position.index(), Math::min))
+                .min()
+                .orElse(-1);
     }
 
     List<SegmentPosition> positions(String processorName) {

@@ -1,0 +1,94 @@
+package dev.apikeys.query.verify;
+
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Reads the event store's head for verifications, each from a read that began after it asked, so
+ * the head includes every write that answered before the verification began. Concurrent
+ * verifications share reads: while one read runs, those arriving wait for the next, which one of
+ * them runs for all. One read costs a round trip to PostgreSQL; under load it serves many.
+ * <p>
+ * The announcements of commits (LISTEN/NOTIFY) could not replace this: a verification sent right
+ * after a write answered was seen to arrive before the announcement of that write's commit.
+ */
+class StoreHead {
+
+    /**
+     * What one read found.
+     *
+     * @param index the highest committed global index, -1 for an empty store
+     * @param committedGaps those of the asked-about gaps that are committed events
+     */
+    record Reading(long index, Set<Long> committedGaps) {
+
+        Reading {
+            committedGaps = Set.copyOf(committedGaps);
+        }
+    }
+
+    private final Function<Set<Long>, Reading> read;
+    private final Object lock = new Object();
+    private long started;
+    private long completed;
+    private boolean reading;
+    private Reading last;
+    private RuntimeException lastFailure;
+
+    /** @param read reads the head, and which of the given global indexes are committed */
+    StoreHead(Function<Set<Long>, Reading> read) {
+        this.read = read;
+    }
+
+    /**
+     * @param gaps the global indexes to ask about, taken when the read begins
+     * @return a reading begun after this call, or null when none finished by the deadline
+     * @throws RuntimeException how that read failed
+     */
+    Reading readBegunAfterNow(Supplier<Set<Long>> gaps, long deadlineNanos) throws InterruptedException {
+        long mine;
+        synchronized (lock) {
+            long needed = started + 1;
+            while (completed < needed) {
+                if (!reading) {
+                    reading = true;
+                    started++;
+                    break;
+                }
+                long remaining = deadlineNanos - System.nanoTime();
+                if (remaining <= 0) {
+                    return null;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, remaining);
+            }
+            if (completed >= needed) {
+                return result();
+            }
+            mine = started;
+        }
+        Reading reading = null;
+        RuntimeException failure = null;
+        try {
+            reading = read.apply(gaps.get());
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        synchronized (lock) {
+            completed = mine;
+            last = reading;
+            lastFailure = failure;
+            this.reading = false;
+            lock.notifyAll();
+            return result();
+        }
+    }
+
+    private Reading result() {
+        if (lastFailure != null) {
+            throw lastFailure;
+        }
+        return last;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.apikeys.query.verify;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The answer to a verification (contract section 6). The key's fields are there only when the key
+ * was found: then null ones (no organization, no expiry) are written as null, not left out.
+ */
+sealed interface Verification {
+
+    enum Code {
+        VALID, MALFORMED, NOT_FOUND, DISABLED, EXPIRED, INSUFFICIENT_SCOPES
+    }
+
+    boolean valid();
+
+    Code code();
+
+    static Verification notFound(Code code) {
+        return new KeyNotFound(false, code);
+    }
+
+    static Verification of(Code code, VerifiableKey key) {
+        return new OfKey(code == Code.VALID, code, key.keyId(), key.userId(), key.organizationId(), key.scopes(),
+                key.expiresAt());
+    }
+
+    /** MALFORMED or NOT_FOUND: nothing about any key. */
+    record KeyNotFound(boolean valid, Code code) implements Verification {
+    }
+
+    record OfKey(boolean valid, Code code, UUID keyId, String userId, String organizationId, List<String> scopes,
+            Instant expiresAt) implements Verification {
+    }
+}

@@ -1,0 +1,91 @@
+package dev.apikeys.query.verify;
+
+import static dev.apikeys.query.verify.Verification.Code.DISABLED;
+import static dev.apikeys.query.verify.Verification.Code.EXPIRED;
+import static dev.apikeys.query.verify.Verification.Code.INSUFFICIENT_SCOPES;
+import static dev.apikeys.query.verify.Verification.Code.MALFORMED;
+import static dev.apikeys.query.verify.Verification.Code.NOT_FOUND;
+import static dev.apikeys.query.verify.Verification.Code.VALID;
+
+import dev.apikeys.runtime.key.ApiKeyFormat;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Decides a verification from memory: the shape and checksum first (no lookup for what is not a
+ * key), then the key found by its hash, its state, its expiry and its scopes. A valid key's use is
+ * noted for the usage recorder and nothing more.
+ */
+@Component
+class Verifier {
+
+    private static final Logger log = LoggerFactory.getLogger(Verifier.class);
+
+    private final VerifiableKeys keys;
+    private final Freshness freshness;
+    private final UsageRecorder usage;
+    private final Clock clock;
+    private final Duration timeout;
+
+    Verifier(VerifiableKeys keys, Freshness freshness, UsageRecorder usage, Clock clock,
+            @Value("${apikeys.verify.timeout:2s}") Duration timeout) {
+        this.keys = keys;
+        this.freshness = freshness;
+        this.usage = usage;
+        this.clock = clock;
+        this.timeout = timeout;
+    }
+
+    Verification verify(String presented, List<String> requiredScopes, String verifiedBy) {
+        if (!ApiKeyFormat.isWellFormed(presented)) {
+            return Verification.notFound(MALFORMED);
+        }
+        awaitRecentWrites();
+        String hash = ApiKeyFormat.sha256Hex(presented);
+        VerifiableKey key = keys.find(hash);
+        // The map found it by hash; the comparison of the secret's digest itself is constant-time.
+        if (key == null || key.deleted() || !MessageDigest.isEqual(ascii(key.keyHash()), ascii(hash))) {
+            return Verification.notFound(NOT_FOUND);
+        }
+        Instant now = clock.instant();
+        if (key.disabled()) {
+            return Verification.of(DISABLED, key);
+        }
+        if (key.isExpiredAt(now)) {
+            return Verification.of(EXPIRED, key);
+        }
+        if (!Scopes.grant(key.scopes(), requiredScopes)) {
+            return Verification.of(INSUFFICIENT_SCOPES, key);
+        }
+        usage.used(key, now, verifiedBy);
+        return Verification.of(VALID, key);
+    }
+
+    private void awaitRecentWrites() {
+        boolean fresh;
+        try {
+            fresh = freshness.await(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fresh = false;
+        } catch (RuntimeException e) {
+            log.warn("Verification could not read the event store's head: {}", e.toString());
+            fresh = false;
+        }
+        if (!fresh) {
+            throw new VerificationUnavailable();
+        }
+    }
+
+    private static byte[] ascii(String hex) {
+        return hex.getBytes(StandardCharsets.US_ASCII);
+    }
+}

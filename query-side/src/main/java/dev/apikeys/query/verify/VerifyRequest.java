@@ -1,0 +1,82 @@
+package dev.apikeys.query.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.apikeys.runtime.key.ScopeFormat;
+import dev.apikeys.runtime.problem.InvalidRequest;
+import dev.apikeys.runtime.problem.InvalidRequest.FieldError;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A verification request (contract section 6), read from the JSON tree so every wrong field is
+ * reported at once. The key may be any string: one that is not a key is answered MALFORMED, not
+ * refused here.
+ *
+ * @param requiredScopes empty when absent or null
+ */
+record VerifyRequest(String key, List<String> requiredScopes) {
+
+    VerifyRequest {
+        requiredScopes = List.copyOf(requiredScopes);
+    }
+
+    /** The key is not worth printing even in a log line. */
+    @Override
+    public String toString() {
+        return "VerifyRequest[requiredScopes=" + requiredScopes + "]";
+    }
+
+    /**
+     * @param body the request body, null when there is none
+     * @throws InvalidRequest naming every invalid field
+     */
+    static VerifyRequest from(JsonNode body) {
+        if (body == null || body.isMissingNode() || !body.isObject()) {
+            throw new InvalidRequest("body", "must be a JSON object with a string field key");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        JsonNode keyNode = body.get("key");
+        String key = null;
+        if (keyNode == null || keyNode.isNull()) {
+            errors.add(new FieldError("key", "is required"));
+        } else if (!keyNode.isTextual()) {
+            errors.add(new FieldError("key", "must be a string"));
+        } else {
+            key = keyNode.textValue();
+        }
+        List<String> requiredScopes = requiredScopes(body.get("required_scopes"), errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidRequest(errors);
+        }
+        return new VerifyRequest(key, requiredScopes);
+    }
+
+    private static List<String> requiredScopes(JsonNode node, List<FieldError> errors) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            errors.add(new FieldError("required_scopes", "must be an array of scopes"));
+            return List.of();
+        }
+        Set<String> scopes = new LinkedHashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode scope = node.get(i);
+            String field = "required_scopes[" + i + "]";
+            if (!scope.isTextual()) {
+                errors.add(new FieldError(field, "must be a string"));
+            } else if (!ScopeFormat.isValid(scope.textValue())) {
+                errors.add(new FieldError(field, "must be at most " + ScopeFormat.MAX_LENGTH
+                        + " characters like models:read or workflows:*"));
+            } else {
+                scopes.add(scope.textValue());
+            }
+        }
+        if (scopes.size() > ScopeFormat.MAX_COUNT) {
+            errors.add(new FieldError("required_scopes", "must hold at most " + ScopeFormat.MAX_COUNT + " scopes"));
+        }
+        return List.copyOf(scopes);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.apikeys.query.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.apikeys.events.ApiKeyCreated;
+import dev.apikeys.events.ApiKeyDeleted;
+import dev.apikeys.events.ApiKeyDisabled;
+import dev.apikeys.events.ApiKeyEnabled;
+import dev.apikeys.events.ApiKeyRotated;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class VerifiableKeysTest {
+
+    private static final UUID KEY = UUID.randomUUID();
+    private static final String HASH = "a".repeat(64);
+    private static final Instant AT = Instant.parse("2030-01-01T00:00:00Z");
+
+    private final VerifiableKeys keys = new VerifiableKeys();
+
+    @Test
+    void aCreatedKeyIsFoundByItsHash() {
+        keys.apply(created(), 0);
+
+        VerifiableKey key = keys.find(HASH);
+
+        assertThat(key.keyId()).isEqualTo(KEY);
+        assertThat(key.userId()).isEqualTo("user-1");
+        assertThat(key.organizationId()).isEqualTo("org-1");
+        assertThat(key.scopes()).containsExactly("models:read");
+        assertThat(key.disabled()).isFalse();
+        assertThat(keys.find("b".repeat(64))).isNull();
+    }
+
+    @Test
+    void eachEventChangesTheKeyInOrder() {
+        keys.apply(created(), 0);
+        keys.apply(new ApiKeyDisabled(KEY, "user-1", AT), 1);
+        assertThat(keys.find(HASH).disabled()).isTrue();
+
+        keys.apply(new ApiKeyEnabled(KEY, "user-1", AT), 2);
+        assertThat(keys.find(HASH).disabled()).isFalse();
+
+        Instant graceEnds = AT.plusSeconds(60);
+        keys.apply(new ApiKeyRotated(KEY, "user-1", UUID.randomUUID(), graceEnds, AT), 3);
+        assertThat(keys.find(HASH).expiresAt()).isEqualTo(graceEnds);
+
+        keys.apply(new ApiKeyDeleted(KEY, "user-1", AT), 4);
+        assertThat(keys.find(HASH).deleted()).isTrue();
+        assertThat(keys.find(HASH).sequence()).isEqualTo(4);
+    }
+
+    @Test
+    void anEventSeenAgainChangesNothing() {
+        keys.apply(created(), 0);
+        keys.apply(new ApiKeyDisabled(KEY, "user-1", AT), 1);
+        keys.apply(new ApiKeyEnabled(KEY, "user-1", AT), 2);
+
+        keys.apply(new ApiKeyDisabled(KEY, "user-1", AT), 1);
+
+        assertThat(keys.find(HASH).disabled()).isFalse();
+    }
+
+    /** The feed replays events after a position the lookup table may already be past. */
+    @Test
+    void aDeletedKeyLoadedFromTheTableIsNotRevivedByItsCreationSeenAgain() {
+        keys.load(new VerifiableKey(KEY, HASH, "user-1", null, List.of(), null, false, true, 1));
+
+        keys.apply(created(), 0);
+
+        assertThat(keys.find(HASH).deleted()).isTrue();
+    }
+
+    @Test
+    void anOlderRowDoesNotReplaceANewerState() {
+        keys.apply(created(), 0);
+        keys.apply(new ApiKeyDisabled(KEY, "user-1", AT), 1);
+
+        keys.load(new VerifiableKey(KEY, HASH, "user-1", "org-1", List.of("models:read"), null, false, false, 0));
+
+        assertThat(keys.find(HASH).disabled()).isTrue();
+    }
+
+    @Test
+    void theHashNeverShowsInToString() {
+        keys.apply(created(), 0);
+
+        assertThat(keys.find(HASH).toString()).doesNotContain(HASH);
+    }
+
+    private static ApiKeyCreated created() {
+        return new ApiKeyCreated(KEY, "user-1", "org-1", "ci", "sk_abcde", HASH, List.of("models:read"), null, AT,
+                null);
+    }
+}

@@ -1,0 +1,111 @@
+package dev.apikeys.query.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.apikeys.runtime.key.ApiKeyFormat;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class VerifierTest {
+
+    private static final Instant NOW = Instant.parse("2030-06-01T12:00:00Z");
+    private static final String KEY = "sk_abcdefghijklmnopqrstuvwxyzABCDEF1rJNtw";
+
+    private final VerifiableKeys keys = new VerifiableKeys();
+    private final AtomicBoolean storeReachable = new AtomicBoolean(true);
+    private final Freshness freshness = new Freshness(new StoreHead(gaps -> {
+        if (!storeReachable.get()) {
+            throw new IllegalStateException("connection refused");
+        }
+        return new StoreHead.Reading(-1, Set.of());
+    }));
+    private final Verifier verifier = new Verifier(keys, freshness,
+            new UsageRecorder(null, null, null, Duration.ofSeconds(5)), Clock.fixed(NOW, ZoneOffset.UTC),
+            Duration.ofMillis(100));
+
+    @Test
+    void whatIsNotAKeyIsMalformedWithoutWaitingForAnything() {
+        storeReachable.set(false);
+
+        Verification verification = verifier.verify("sk_abcdefghijklmnopqrstuvwxyzABCDEF1rJNtx", List.of(), "gateway");
+
+        assertThat(verification).isEqualTo(Verification.notFound(Verification.Code.MALFORMED));
+    }
+
+    @Test
+    void aWellFormedKeyNobodyHoldsIsNotFound() {
+        assertThat(verifier.verify(KEY, List.of(), "gateway").code()).isEqualTo(Verification.Code.NOT_FOUND);
+    }
+
+    @Test
+    void aLiveKeyWithTheScopesIsValidAndDescribed() {
+        VerifiableKey key = key(false, false, null, List.of("models:*"));
+        keys.load(key);
+
+        Verification verification = verifier.verify(KEY, List.of("models:read"), "gateway");
+
+        assertThat(verification).isEqualTo(new Verification.OfKey(true, Verification.Code.VALID, key.keyId(), "user-1",
+                null, List.of("models:*"), null));
+    }
+
+    @Test
+    void aDeletedKeyIsNotFound() {
+        keys.load(key(false, true, null, List.of()));
+
+        assertThat(verifier.verify(KEY, List.of(), "gateway")).isEqualTo(Verification.notFound(Verification.Code.NOT_FOUND));
+    }
+
+    @Test
+    void aDisabledKeyIsDisabled() {
+        keys.load(key(true, false, null, List.of()));
+
+        Verification verification = verifier.verify(KEY, List.of(), "gateway");
+
+        assertThat(verification.code()).isEqualTo(Verification.Code.DISABLED);
+        assertThat(verification.valid()).isFalse();
+    }
+
+    @Test
+    void aKeyExpiresAtItsExpiryInstant() {
+        keys.load(key(false, false, NOW.plusMillis(1), List.of()));
+        assertThat(verifier.verify(KEY, List.of(), "gateway").code()).isEqualTo(Verification.Code.VALID);
+
+        keys.load(key(false, false, NOW, List.of(), 1));
+        assertThat(verifier.verify(KEY, List.of(), "gateway").code()).isEqualTo(Verification.Code.EXPIRED);
+    }
+
+    @Test
+    void missingScopesAreInsufficient() {
+        keys.load(key(false, false, null, List.of("models:read")));
+
+        assertThat(verifier.verify(KEY, List.of("models:write"), "gateway").code())
+                .isEqualTo(Verification.Code.INSUFFICIENT_SCOPES);
+    }
+
+    @Test
+    void withoutReachingTheStoreAKeyIsNotJudged() {
+        keys.load(key(true, false, null, List.of()));
+        storeReachable.set(false);
+
+        assertThatThrownBy(() -> verifier.verify(KEY, List.of(), "gateway"))
+                .isInstanceOf(VerificationUnavailable.class);
+    }
+
+    private static VerifiableKey key(boolean disabled, boolean deleted, Instant expiresAt, List<String> scopes) {
+        return key(disabled, deleted, expiresAt, scopes, 0);
+    }
+
+    private static VerifiableKey key(boolean disabled, boolean deleted, Instant expiresAt, List<String> scopes,
+            long sequence) {
+        return new VerifiableKey(UUID.fromString("00000000-0000-0000-0000-000000000001"),
+                ApiKeyFormat.sha256Hex(KEY), "user-1", null, scopes, expiresAt, disabled, deleted, sequence);
+    }
+}
