@@ -112,18 +112,18 @@ class QuerySideApplicationTest {
         assertThat(readModelFlyway.info().applied())
                 .filteredOn(migration -> migration.getVersion() != null)
                 .extracting(migration -> migration.getVersion().getVersion())
-                .containsExactly("1", "2", "3");
+                .containsExactly("1", "2", "3", "4");
         assertThat(readModelFlyway.info().pending()).isEmpty();
     }
 
     @Test
-    void bothProcessorsSequenceAKeysUsageWithTheKeysOwnEvents() {
+    void everyProcessorSequencesAKeysUsageWithTheKeysOwnEvents() {
         UUID keyId = UUID.randomUUID();
         DomainEventMessage<?> lifecycle = event(keyId, 1, new ApiKeyDisabled(keyId, user, Instant.now()));
         DomainEventMessage<?> usage = new GenericDomainEventMessage<>(ApiKeyUsageStream.TYPE,
                 ApiKeyUsageStream.of(keyId), 0, new ApiKeyUsed(keyId, user, Instant.now()));
 
-        for (String processor : List.of("apikey-read-model", "apikey-audit-publisher")) {
+        for (String processor : List.of("apikey-read-model", "apikey-audit-publisher", "apikey-analytics")) {
             assertThat(processing.sequencingPolicy(processor).getSequenceIdentifierFor(usage)).as(processor)
                     .isEqualTo(processing.sequencingPolicy(processor).getSequenceIdentifierFor(lifecycle))
                     .isEqualTo(keyId.toString());
@@ -131,8 +131,8 @@ class QuerySideApplicationTest {
     }
 
     @Test
-    void bothProcessorsPropagateHandlerErrorsInsteadOfSkippingTheEvent() {
-        for (String processor : List.of("apikey-read-model", "apikey-audit-publisher")) {
+    void everyProcessorPropagatesHandlerErrorsInsteadOfSkippingTheEvent() {
+        for (String processor : List.of("apikey-read-model", "apikey-audit-publisher", "apikey-analytics")) {
             assertThat(processing.listenerInvocationErrorHandler(processor))
                     .as(processor).isInstanceOf(PropagatingErrorHandler.class);
             assertThat(processing.errorHandler(processor)).as(processor).isInstanceOf(PropagatingErrorHandler.class);
