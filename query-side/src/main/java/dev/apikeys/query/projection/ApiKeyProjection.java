@@ -6,21 +6,21 @@ import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyRotated;
 import dev.apikeys.events.ApiKeyUsed;
-import java.time.Instant;
-import java.util.UUID;
-import java.util.function.Consumer;
+import java.util.ArrayList;
+import java.util.List;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.stereotype.Component;
 
 /**
- * Builds the read model GET answers from. Every handler is idempotent: a redelivered event (the
- * batch rolled back after the handler ran, or another instance took the segment over) is skipped
- * by the key's last applied sequence number, or, for usage, changes nothing the second time.
+ * Builds the read model GET answers from, and the lookup table verification starts from. The
+ * handlers only collect a batch's events; before the batch commits (with the processor's token)
+ * {@link ReadModelWriter} applies them all in a few statements, so a replay is not a round trip per
+ * event. Idempotent: a redelivered event (the batch rolled back, or another instance took the
+ * segment over) changes nothing.
  */
 @Component
 @ProcessingGroup(ApiKeyProjection.PROCESSOR)
@@ -28,74 +28,57 @@ public class ApiKeyProjection {
 
     public static final String PROCESSOR = "apikey-read-model";
 
-    private static final Logger log = LoggerFactory.getLogger(ApiKeyProjection.class);
+    private static final String PENDING = ApiKeyProjection.class.getName() + ".pending";
 
-    private final ApiKeyViews views;
+    private final ReadModelWriter writer;
 
-    public ApiKeyProjection(ApiKeyViews views) {
-        this.views = views;
+    ApiKeyProjection(ReadModelWriter writer) {
+        this.writer = writer;
     }
 
     @EventHandler
-    void on(ApiKeyCreated event, @SequenceNumber long sequence) {
-        if (views.existsById(event.keyId())) {
-            return;
-        }
-        views.save(new ApiKeyView(event.keyId(), event.userId(), event.organizationId(), event.name(),
-                event.keyPrefix(), event.scopes(), event.expiresAt(), event.createdAt(), sequence));
+    void on(ApiKeyCreated event, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
+        pending(unitOfWork).add(new KeyEvent(event, sequence));
     }
 
     @EventHandler
-    void on(ApiKeyDisabled event, @SequenceNumber long sequence) {
-        change(event.keyId(), sequence, event.disabledAt(), ApiKeyView::disable);
+    void on(ApiKeyDisabled event, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
+        pending(unitOfWork).add(new KeyEvent(event, sequence));
     }
 
     @EventHandler
-    void on(ApiKeyEnabled event, @SequenceNumber long sequence) {
-        change(event.keyId(), sequence, event.enabledAt(), ApiKeyView::enable);
+    void on(ApiKeyEnabled event, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
+        pending(unitOfWork).add(new KeyEvent(event, sequence));
     }
 
     @EventHandler
-    void on(ApiKeyDeleted event, @SequenceNumber long sequence) {
-        change(event.keyId(), sequence, event.deletedAt(), ApiKeyView::delete);
+    void on(ApiKeyRotated event, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
+        pending(unitOfWork).add(new KeyEvent(event, sequence));
     }
 
     @EventHandler
-    void on(ApiKeyRotated event, @SequenceNumber long sequence) {
-        change(event.keyId(), sequence, event.rotatedAt(), view -> view.expireAt(event.expiresAt()));
+    void on(ApiKeyDeleted event, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
+        pending(unitOfWork).add(new KeyEvent(event, sequence));
     }
 
-    /**
-     * Usage is numbered in the key's usage stream, not the key's, so it leaves last_sequence alone;
-     * taking the later instant makes it idempotent. Not a change of the key: updated_at stays.
-     */
+    /** Numbered in the key's usage stream, not the key's: the sequence plays no part. */
     @EventHandler
-    void on(ApiKeyUsed event) {
-        views.findById(event.keyId()).ifPresentOrElse(
-                view -> {
-                    if (view.usedAt(event.lastUsedAt())) {
-                        views.save(view);
-                    }
-                },
-                () -> log.error("No read model row for key {}; usage at {} ignored", event.keyId(),
-                        event.lastUsedAt()));
+    void on(ApiKeyUsed event, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
+        pending(unitOfWork).add(new KeyEvent(event, sequence));
     }
 
     @ResetHandler
     void onReset() {
-        views.deleteAllInBatch();
+        writer.deleteAll(ReadModelTables.LIVE);
     }
 
-    private void change(UUID keyId, long sequence, Instant at, Consumer<ApiKeyView> change) {
-        views.findById(keyId).ifPresentOrElse(
-                view -> {
-                    if (!view.hasApplied(sequence)) {
-                        change.accept(view);
-                        view.applied(sequence, at);
-                        views.save(view);
-                    }
-                },
-                // Events of one key arrive in order, so this means the store lost the creation.
-                () -> log.error("No read model row for key {}; event {} ignored", keyId, sequence));
+    /** The batch's events; the first one registers their application before the batch commits. */
+    private List<KeyEvent> pending(UnitOfWork<?> unitOfWork) {
+        UnitOfWork<?> batch = unitOfWork.root();
+        return batch.getOrComputeResource(PENDING, key -> {
+            List<KeyEvent> events = new ArrayList<>();
+            batch.onPrepareCommit(committing -> writer.apply(events, ReadModelTables.LIVE));
+            return events;
+        });
     }
 }

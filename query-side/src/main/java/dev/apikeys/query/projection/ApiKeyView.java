@@ -67,6 +67,21 @@ public class ApiKeyView {
         this.lastSequence = sequence;
     }
 
+    /** A row as stored, read back by {@link ReadModelWriter}. */
+    ApiKeyView(UUID id, String userId, String organizationId, String name, String keyPrefix, List<String> scopes,
+            Instant createdAt, Instant updatedAt, Instant lastUsedAt, Instant expiresAt, boolean disabled,
+            boolean deleted, long lastSequence) {
+        this(id, userId, organizationId, name, keyPrefix, scopes, expiresAt, createdAt, lastSequence);
+        this.updatedAt = updatedAt;
+        this.lastUsedAt = lastUsedAt;
+        this.disabled = disabled;
+        this.deleted = deleted;
+    }
+
+    long lastSequence() {
+        return lastSequence;
+    }
+
     /** Whether the event with this sequence number (or a later one) was applied already. */
     boolean hasApplied(long sequence) {
         return sequence <= lastSequence;
