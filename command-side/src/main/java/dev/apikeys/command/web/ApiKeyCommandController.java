@@ -17,6 +17,11 @@ import dev.apikeys.events.EventMetadata;
 import dev.apikeys.runtime.api.ApiKeyResponse;
 import dev.apikeys.runtime.problem.InvalidRequest;
 import dev.apikeys.runtime.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +46,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The writes of contract sections 1 and 6: create, toggle, delete and rotate the caller's keys. */
 @RestController
+@Tag(name = "API keys")
 @RequestMapping(ApiKeyCommandController.BASE_PATH)
 class ApiKeyCommandController {
 
@@ -65,7 +71,16 @@ class ApiKeyCommandController {
     }
 
     @PostMapping
-    ResponseEntity<CreateApiKeyResponse> create(Caller caller, @RequestBody(required = false) JsonNode body,
+    @Operation(summary = "Create a key", description = "The plaintext key is in this answer and nowhere else, ever.")
+    @ApiResponse(responseCode = "201", description = "Created; Location names the key, Cache-Control: no-store",
+            content = @Content(schema = @Schema(implementation = CreateApiKeyResponse.class)))
+    @ApiResponse(responseCode = "400", description = "An invalid field (each is named)")
+    @ApiResponse(responseCode = "403", description = "organization_id is not one of the caller's org_ids")
+    @ApiResponse(responseCode = "409", description = "The caller holds the most live keys allowed")
+    ResponseEntity<CreateApiKeyResponse> create(Caller caller,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false, content = @Content(
+                    schema = @Schema(implementation = CreateKeyRequest.class)))
+            @RequestBody(required = false) JsonNode body,
             @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
         CreateKeyRequest request = CreateKeyRequest.from(body);
         if (request.organizationId() != null && !caller.belongsTo(request.organizationId())) {
@@ -83,7 +98,16 @@ class ApiKeyCommandController {
 
     /** Issues a copy of the key under a new id; the old key keeps working for the grace period. */
     @PostMapping("/{id}/rotate")
+    @Operation(summary = "Rotate a key", description = "Issues a new key with the same name, scopes, organization and "
+            + "expiry; the old key then expires at the earlier of its own expiry and now + grace.")
+    @ApiResponse(responseCode = "201", description = "The new key; Cache-Control: no-store",
+            content = @Content(schema = @Schema(implementation = CreateApiKeyResponse.class)))
+    @ApiResponse(responseCode = "400", description = "A malformed id or an invalid grace_period_seconds")
+    @ApiResponse(responseCode = "404", description = "Not one of the caller's live keys")
+    @ApiResponse(responseCode = "409", description = "The key is disabled or expired, or the caller is at the key limit")
     ResponseEntity<CreateApiKeyResponse> rotate(Caller caller, @PathVariable String id,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false, content = @Content(
+                    schema = @Schema(implementation = RotateKeyBody.class)))
             @RequestBody(required = false) JsonNode body,
             @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
         UUID keyId = keyId(id);
@@ -96,6 +120,10 @@ class ApiKeyCommandController {
 
     /** Flips {@code disabled}; any request body is ignored. */
     @PutMapping("/{id}")
+    @Operation(summary = "Disable or enable a key", description = "Flips disabled; no request body is needed.")
+    @ApiResponse(responseCode = "200", description = "The key after the flip")
+    @ApiResponse(responseCode = "400", description = "A malformed id")
+    @ApiResponse(responseCode = "404", description = "Not one of the caller's live keys")
     ApiKeyResponse toggle(Caller caller, @PathVariable String id,
             @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
         ApiKeyState key = send(new ToggleApiKey(keyId(id), caller.userId()), caller, correlationId);
@@ -104,6 +132,10 @@ class ApiKeyCommandController {
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete a key", description = "Soft delete: the key leaves the listing, its events stay.")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiResponse(responseCode = "400", description = "A malformed id")
+    @ApiResponse(responseCode = "404", description = "Not one of the caller's live keys")
     void delete(Caller caller, @PathVariable String id,
             @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
         send(new DeleteApiKey(keyId(id), caller.userId()), caller, correlationId);

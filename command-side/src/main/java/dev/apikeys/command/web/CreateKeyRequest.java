@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.apikeys.runtime.key.ScopeFormat;
 import dev.apikeys.runtime.problem.InvalidRequest;
 import dev.apikeys.runtime.problem.InvalidRequest.FieldError;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,7 +20,17 @@ import java.util.Set;
  * @param organizationId null when absent; whether the caller belongs to it is checked by the caller
  * @param expiresInDays 0 when the key never expires
  */
-record CreateKeyRequest(String name, List<String> scopes, String organizationId, int expiresInDays) {
+@Schema(name = "CreateAPIKeyRequest", description = "Every field optional; {} is valid; other fields are ignored.")
+record CreateKeyRequest(
+        @Schema(description = "Trimmed, no control characters; absent: \"\"", maxLength = MAX_NAME_LENGTH)
+        String name,
+        @ArraySchema(maxItems = ScopeFormat.MAX_COUNT, arraySchema = @Schema(description = "Duplicates dropped, order kept"),
+                schema = @Schema(pattern = ScopeFormat.REGEX, maxLength = ScopeFormat.MAX_LENGTH, example = "models:read"))
+        List<String> scopes,
+        @Schema(description = "One of the caller's org_ids, else 403", nullable = true)
+        String organizationId,
+        @Schema(description = "0 or absent: never expires", minimum = "0", maximum = "" + MAX_EXPIRES_IN_DAYS)
+        int expiresInDays) {
 
     static final int MAX_NAME_LENGTH = 100;
     static final int MAX_EXPIRES_IN_DAYS = 3650;

@@ -2,8 +2,10 @@ package dev.apikeys.query.consistency;
 
 import java.util.List;
 import java.util.Map;
+import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.WrappedToken;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -40,19 +42,41 @@ public class ProcessorTokens {
                 .orElse(-1);
     }
 
+    /**
+     * Whether any segment of the processor, on whichever instance, is replaying: its committed
+     * token is a replay token (also when wrapped in another token) that has not yet reached where
+     * the segment stood at the reset. Axon keeps the replay token past that point until the next
+     * new event arrives; a segment that redid everything is not replaying any more.
+     */
+    public boolean replaying(String processorName) {
+        return rows(processorName).stream()
+                .map(row -> row.token(serializer))
+                .map(token -> token == null ? null : WrappedToken.unwrap(token, ReplayToken.class).orElse(null))
+                .anyMatch(replay -> replay != null && !caughtUp(replay));
+    }
+
+    private static boolean caughtUp(ReplayToken replay) {
+        TrackingToken atReset = WrappedToken.unwrapUpperBound(replay.getTokenAtReset());
+        return atReset == null || replay.getCurrentToken() != null && replay.getCurrentToken().covers(atReset);
+    }
+
     List<SegmentPosition> positions(String processorName) {
-        List<StoredToken> rows = jdbc.query("""
+        List<StoredToken> rows = rows(processorName);
+        int[] segmentIds = rows.stream().mapToInt(StoredToken::segment).toArray();
+        return rows.stream()
+                .map(row -> SegmentPosition.of(
+                        Segment.computeSegment(row.segment(), segmentIds), row.token(serializer)))
+                .toList();
+    }
+
+    private List<StoredToken> rows(String processorName) {
+        return jdbc.query("""
                 select segment, token, token_type
                   from read_model.token_entry
                  where processor_name = :name
                 """, Map.of("name", processorName),
                 (row, rowNumber) -> new StoredToken(row.getInt("segment"), row.getBytes("token"),
                         row.getString("token_type")));
-        int[] segmentIds = rows.stream().mapToInt(StoredToken::segment).toArray();
-        return rows.stream()
-                .map(row -> SegmentPosition.of(
-                        Segment.computeSegment(row.segment(), segmentIds), row.token(serializer)))
-                .toList();
     }
 
     /** A row of the token table, deserialized as Axon's TokenEntry does. */

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -37,6 +38,9 @@ public class ReadModelRebuild {
     /** Events per transaction of the rebuild: large, so each costs a few statements per thousand events. */
     private static final int BATCH = 2000;
     private static final long ADVISORY_LOCK = 0x61706b6579726d31L;
+    private static final String SELECT = """
+            select global_index, sequence_number, payload_type, payload_revision, payload
+              from event_store.domain_event_entry""";
 
     private final Serializer eventSerializer;
     private final ReadModelWriter writer;
@@ -129,25 +133,25 @@ public class ReadModelRebuild {
     private int applyNext(Progress progress) {
         List<KeyEvent> events = new ArrayList<>(BATCH);
         int[] read = {0};
-        jdbc.query(connection -> {
-            PreparedStatement statement = connection.prepareStatement("""
-                    select global_index, sequence_number, payload_type, payload_revision, payload
-                      from event_store.domain_event_entry
-                     where global_index > ? or global_index = any(?)
-                     order by global_index
-                     limit ?""");
-            statement.setLong(1, progress.last);
-            statement.setArray(2, connection.createArrayOf("bigint", progress.gaps.toArray()));
-            statement.setInt(3, BATCH);
-            return statement;
-        }, (ResultSet row) -> {
-            long index = row.getLong("global_index");
-            progress.passed(index);
+        RowCallbackHandler collect = row -> {
+            progress.passed(row.getLong("global_index"));
             Object payload = eventSerializer.deserialize(new SimpleSerializedObject<>(row.getBytes("payload"),
                     byte[].class, row.getString("payload_type"), row.getString("payload_revision")));
             events.add(new KeyEvent(payload, row.getLong("sequence_number")));
             read[0]++;
-        });
+        };
+        // Two queries, not one with OR: "after the position" must stay an index range scan that
+        // stops at the limit, or every batch would sort the rest of the store.
+        if (!progress.gaps.isEmpty()) {
+            jdbc.query(connection -> {
+                PreparedStatement statement = connection.prepareStatement(SELECT
+                        + " where global_index = any(?) order by global_index");
+                statement.setArray(1, connection.createArrayOf("bigint", progress.gaps.toArray()));
+                return statement;
+            }, collect);
+        }
+        long after = progress.last;
+        jdbc.query(SELECT + " where global_index > ? order by global_index limit ?", collect, after, BATCH);
         writer.apply(events, ReadModelTables.REBUILD);
         progress.events += read[0];
         return read[0];

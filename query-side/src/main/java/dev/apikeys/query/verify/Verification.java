@@ -1,5 +1,6 @@
 package dev.apikeys.query.verify;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -31,6 +32,8 @@ sealed interface Verification {
     record KeyNotFound(boolean valid, Code code) implements Verification {
     }
 
+    @Schema(name = "VerifyResponse", description = "key_id to expires_at are present only when the key was found "
+            + "(not for MALFORMED or NOT_FOUND)")
     record OfKey(boolean valid, Code code, UUID keyId, String userId, String organizationId, List<String> scopes,
             Instant expiresAt) implements Verification {
     }

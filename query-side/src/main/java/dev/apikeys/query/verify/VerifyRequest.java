@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.apikeys.runtime.key.ScopeFormat;
 import dev.apikeys.runtime.problem.InvalidRequest;
 import dev.apikeys.runtime.problem.InvalidRequest.FieldError;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,7 +18,14 @@ import java.util.Set;
  *
  * @param requiredScopes empty when absent or null
  */
-record VerifyRequest(String key, List<String> requiredScopes) {
+@Schema(name = "VerifyRequest")
+record VerifyRequest(
+        @Schema(description = "The key the caller presented; any string (one that is not a key is MALFORMED)",
+                requiredMode = Schema.RequiredMode.REQUIRED)
+        String key,
+        @ArraySchema(maxItems = ScopeFormat.MAX_COUNT, arraySchema = @Schema(description = "Optional: a:b is met by a:b or a:*"),
+                schema = @Schema(pattern = ScopeFormat.REGEX, maxLength = ScopeFormat.MAX_LENGTH))
+        List<String> requiredScopes) {
 
     VerifyRequest {
         requiredScopes = List.copyOf(requiredScopes);

@@ -6,6 +6,9 @@ import dev.apikeys.query.projection.ApiKeyView;
 import dev.apikeys.query.projection.ApiKeyViews;
 import dev.apikeys.runtime.api.ApiKeyResponse;
 import dev.apikeys.runtime.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -13,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** GET /api/v1/me/apikeys: the caller's live keys, newest first, including the caller's own writes. */
 @RestController
+@Tag(name = "API keys")
 @RequestMapping("/api/v1/me/apikeys")
 class ApiKeyQueryController {
 
@@ -25,6 +29,10 @@ class ApiKeyQueryController {
     }
 
     @GetMapping
+    @Operation(summary = "List your keys", description = "The caller's keys that are not deleted, newest first, "
+            + "including every write that answered before this request.")
+    @ApiResponse(responseCode = "200", description = "The caller's live keys")
+    @ApiResponse(responseCode = "503", description = "The read model did not catch up in time; Retry-After")
     List<ApiKeyResponse> list(Caller caller) {
         readYourWrites.awaitProcessor(ApiKeyProjection.PROCESSOR);
         return views.findByUserIdAndDeletedFalseOrderByCreatedAtDescIdDesc(caller.userId()).stream()

@@ -1,5 +1,6 @@
 package dev.apikeys.runtime.api;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -8,6 +9,7 @@ import java.util.UUID;
  * APIKey as the contract shows it (snake_case by the HTTP mapper): never a hash, never the key.
  * Both sides answer with it, so GET and PUT render a key the same way.
  */
+@Schema(name = "APIKey")
 public record ApiKeyResponse(
         UUID id,
         Instant createdAt,

@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
  */
 public final class ScopeFormat {
 
-    public static final Pattern PATTERN = Pattern.compile("^[a-z][a-z0-9_-]*:([a-z][a-z0-9_-]*|\\*)$");
+    /** As a string too, for the OpenAPI document. */
+    public static final String REGEX = "^[a-z][a-z0-9_-]*:([a-z][a-z0-9_-]*|\\*)$";
+    public static final Pattern PATTERN = Pattern.compile(REGEX);
     public static final int MAX_LENGTH = 64;
     public static final int MAX_COUNT = 50;
 

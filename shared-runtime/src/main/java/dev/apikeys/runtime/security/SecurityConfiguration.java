@@ -10,8 +10,8 @@ import org.springframework.security.web.firewall.HttpStatusRequestRejectedHandle
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
- * Every endpoint needs a bearer token except health; the other actuator endpoints need the
- * {@code apikeys:admin} scope, verification the {@code apikeys:verify} scope. Scopes are checked
+ * Every endpoint needs a bearer token except health and the API's documentation; the other
+ * actuator endpoints need the {@code apikeys:admin} scope, verification the {@code apikeys:verify} scope. Scopes are checked
  * here, before the request body is read, so a caller without the right gets its 403 whatever it
  * sent. Stateless: no session, no CSRF (nothing rides on cookies).
  */
@@ -32,6 +32,10 @@ class SecurityConfiguration {
                         // An error dispatch answers for a request that was already let in or turned away.
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        // The OpenAPI document and Swagger UI describe the public contract and hold no
+                        // data; a client must be able to read how to authenticate before it has a token.
+                        .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                        .permitAll()
                         .requestMatchers("/actuator", "/actuator/**").hasAuthority(ADMIN_AUTHORITY)
                         .requestMatchers(VERIFY_PATH).hasAuthority(VERIFY_AUTHORITY)
                         .anyRequest().authenticated())

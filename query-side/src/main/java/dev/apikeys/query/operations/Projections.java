@@ -1,0 +1,85 @@
+package dev.apikeys.query.operations;
+
+import dev.apikeys.query.consistency.ProcessorTokens;
+import dev.apikeys.query.operations.ProjectionStatus.Status;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The streaming event processors of this process and how far each got. Positions come from the
+ * token table, so they hold whichever instance owns the segments; status is this instance's.
+ */
+@Component
+class Projections {
+
+    private final EventProcessingConfiguration processing;
+    private final ProcessorTokens tokens;
+    private final NamedParameterJdbcTemplate jdbc;
+    private final List<Replay> replays;
+
+    Projections(EventProcessingConfiguration processing, ProcessorTokens tokens, NamedParameterJdbcTemplate jdbc,
+            List<Replay> replays) {
+        this.processing = processing;
+        this.tokens = tokens;
+        this.jdbc = jdbc;
+        this.replays = replays;
+    }
+
+    List<String> names() {
+        return processing.eventProcessors().entrySet().stream()
+                .filter(processor -> processor.getValue() instanceof StreamingEventProcessor)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+    }
+
+    Optional<StreamingEventProcessor> processor(String name) {
+        return processing.eventProcessor(name, StreamingEventProcessor.class);
+    }
+
+    List<ProjectionStatus> statuses() {
+        return names().stream().map(this::status).toList();
+    }
+
+    ProjectionStatus status(String name) {
+        StreamingEventProcessor processor = processor(name)
+                .orElseThrow(() -> new IllegalArgumentException("No streaming processor " + name));
+        long position = tokens.appliedByEverySegment(name);
+        Backlog backlog = backlog(position);
+        return new ProjectionStatus(name, status(processor), position, backlog.head(), backlog.events(),
+                tokens.replaying(name) || replays.stream()
+                        .anyMatch(replay -> replay.processorName().equals(name) && replay.running()));
+    }
+
+    long lagEvents(String name) {
+        return backlog(tokens.appliedByEverySegment(name)).events();
+    }
+
+    private static Status status(StreamingEventProcessor processor) {
+        if (processor.isError()) {
+            return Status.ERROR;
+        }
+        return processor.isRunning() ? Status.RUNNING : Status.STOPPED;
+    }
+
+    /**
+     * The head and the events after {@code position} in one statement, so both describe the same
+     * committed state. The count is of events, not of global indexes: an index that a rolled back
+     * transaction took is never an event, and head - position would count it.
+     */
+    private Backlog backlog(long position) {
+        return jdbc.queryForObject("""
+                select (select coalesce(max(global_index), -1) from event_store.domain_event_entry) as head,
+                       (select count(*) from event_store.domain_event_entry where global_index > :position) as events
+                """, Map.of("position", position),
+                (row, rowNumber) -> new Backlog(row.getLong("head"), row.getLong("events")));
+    }
+
+    private record Backlog(long head, long events) {
+    }
+}
