@@ -164,6 +164,8 @@ class OperationsEndToEndTest {
             "put /api/v1/me/apikeys/{id}",
             "delete /api/v1/me/apikeys/{id}",
             "post /api/v1/me/apikeys/{id}/rotate",
+            "get /api/v1/me/apikeys/{id}/history",
+            "get /api/v1/me/apikeys/analytics",
             "post /api/v1/apikeys/verify");
 
     @Test
@@ -176,6 +178,9 @@ class OperationsEndToEndTest {
             String[] methodAndPath = endpoint.split(" ");
             assertThat(paths.path(methodAndPath[1]).has(methodAndPath[0])).as(endpoint).isTrue();
         }
+        assertThat(paths.at("/~1api~1v1~1me~1apikeys/get/parameters").findValuesAsText("name")).contains("as_of");
+        assertThat(paths.at("/~1api~1v1~1me~1apikeys~1analytics/get/parameters").findValuesAsText("name"))
+                .contains("from", "to");
     }
 
     @Test

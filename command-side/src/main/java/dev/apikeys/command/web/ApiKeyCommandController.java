@@ -15,7 +15,8 @@ import dev.apikeys.command.quota.KeyQuotaExceeded;
 import dev.apikeys.command.usage.LastUse;
 import dev.apikeys.events.EventMetadata;
 import dev.apikeys.runtime.api.ApiKeyResponse;
-import dev.apikeys.runtime.problem.InvalidRequest;
+import dev.apikeys.runtime.api.KeyIdParameter;
+import dev.apikeys.runtime.problem.KeyNotFound;
 import dev.apikeys.runtime.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -52,8 +53,6 @@ class ApiKeyCommandController {
 
     static final String BASE_PATH = "/api/v1/me/apikeys";
     static final String CORRELATION_ID_HEADER = "X-Correlation-Id";
-    private static final Pattern CANONICAL_UUID =
-            Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     /** Visible ASCII only: the id travels on into event metadata, logs and Kafka headers. */
     private static final Pattern SANE_CORRELATION_ID = Pattern.compile("^[\\x21-\\x7E]{1,100}$");
 
@@ -110,7 +109,7 @@ class ApiKeyCommandController {
                     schema = @Schema(implementation = RotateKeyBody.class)))
             @RequestBody(required = false) JsonNode body,
             @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
-        UUID keyId = keyId(id);
+        UUID keyId = KeyIdParameter.parse(id);
         RotateKeyRequest request = RotateKeyRequest.from(body);
         NewApiKey key = keyGenerator.generate();
         ApiKeyState newKey = send(new RotateApiKey(keyId, caller.userId(), UUID.randomUUID(), key.prefix(),
@@ -126,7 +125,7 @@ class ApiKeyCommandController {
     @ApiResponse(responseCode = "404", description = "Not one of the caller's live keys")
     ApiKeyResponse toggle(Caller caller, @PathVariable String id,
             @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
-        ApiKeyState key = send(new ToggleApiKey(keyId(id), caller.userId()), caller, correlationId);
+        ApiKeyState key = send(new ToggleApiKey(KeyIdParameter.parse(id), caller.userId()), caller, correlationId);
         return response(key, lastUse.of(key.keyId()));
     }
 
@@ -138,7 +137,7 @@ class ApiKeyCommandController {
     @ApiResponse(responseCode = "404", description = "Not one of the caller's live keys")
     void delete(Caller caller, @PathVariable String id,
             @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
-        send(new DeleteApiKey(keyId(id), caller.userId()), caller, correlationId);
+        send(new DeleteApiKey(KeyIdParameter.parse(id), caller.userId()), caller, correlationId);
     }
 
     private <R> R send(Object command, Caller caller, String correlationId) {
@@ -150,7 +149,7 @@ class ApiKeyCommandController {
         try {
             return commands.send(command, metaData);
         } catch (ApiKeyNotFound e) {
-            throw new KeyNotFoundProblem();
+            throw new KeyNotFound();
         } catch (KeyQuotaExceeded e) {
             throw new KeyQuotaExceededProblem(e.maxKeysPerUser());
         } catch (ApiKeyNotRotatable e) {
@@ -164,13 +163,6 @@ class ApiKeyCommandController {
         return ResponseEntity.created(URI.create(BASE_PATH + "/" + keyId))
                 .cacheControl(CacheControl.noStore())
                 .body(new CreateApiKeyResponse(keyId, name, key.prefix(), key.plaintext(), scopes, expiresAt));
-    }
-
-    private static UUID keyId(String id) {
-        if (!CANONICAL_UUID.matcher(id).matches()) {
-            throw new InvalidRequest("id", "must be a UUID like 123e4567-e89b-12d3-a456-426614174000");
-        }
-        return UUID.fromString(id);
     }
 
     private static ApiKeyResponse response(ApiKeyState key, Instant lastUsedAt) {

@@ -3,10 +3,16 @@ package dev.apikeys.query.projection;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
 
 /** The read model's table of keys. */
 public interface ApiKeyViews extends JpaRepository<ApiKeyView, UUID> {
 
     /** A caller's live keys, newest first (served by index (user_id, created_at desc)). */
     List<ApiKeyView> findByUserIdAndDeletedFalseOrderByCreatedAtDescIdDesc(String userId);
+
+    /** The ids of every key the user ever held, deleted ones too, newest first (same index). */
+    @Query("select v.id from ApiKeyView v where v.userId = :userId order by v.createdAt desc, v.id desc")
+    List<UUID> findAllIdsOfUser(@Param("userId") String userId);
 }

@@ -1,14 +1,17 @@
-package dev.apikeys.command.web;
+package dev.apikeys.runtime.problem;
 
 import java.net.URI;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
-/** 404, word for word the same whether the key is unknown, someone else's or deleted. */
-class KeyNotFoundProblem extends ErrorResponseException {
+/**
+ * 404, word for word the same whether the key is unknown, someone else's or deleted. Both sides
+ * answer it, so a client cannot tell from the body which side or which case it met.
+ */
+public class KeyNotFound extends ErrorResponseException {
 
-    KeyNotFoundProblem() {
+    public KeyNotFound() {
         super(HttpStatus.NOT_FOUND, problem(), null);
     }
 
