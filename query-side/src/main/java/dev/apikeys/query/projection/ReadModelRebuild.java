@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.axonframework.serialization.Serializer;
@@ -36,7 +39,7 @@ public class ReadModelRebuild {
     private static final Logger log = LoggerFactory.getLogger(ReadModelRebuild.class);
 
     /** Events per transaction of the rebuild: large, so each costs a few statements per thousand events. */
-    private static final int BATCH = 2000;
+    private static final int BATCH = 5000;
     private static final long ADVISORY_LOCK = 0x61706b6579726d31L;
     private static final String SELECT = """
             select global_index, sequence_number, payload_type, payload_revision, payload
@@ -77,7 +80,12 @@ public class ReadModelRebuild {
         }
         Thread rebuilder = new Thread(() -> {
             try (lock) {
-                rebuild();
+                try {
+                    rebuild();
+                } finally {
+                    // A pooled connection outlives close(), and a session's advisory lock with it.
+                    advisoryUnlock(lock);
+                }
             } catch (SQLException | RuntimeException e) {
                 log.error("Rebuilding the read model failed; the live read model is untouched", e);
             } finally {
@@ -102,22 +110,66 @@ public class ReadModelRebuild {
         jdbc.execute("create table " + ReadModelTables.REBUILD.keyLookup() + " (like "
                 + ReadModelTables.LIVE.keyLookup() + " including all)");
         Progress progress = new Progress();
-        while (transactions.execute(status -> applyNext(progress)) == BATCH) {
-            // Catching up with the store while the live read model keeps serving.
-        }
+        catchUp(progress);
         transactions.executeWithoutResult(status -> swap(progress));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         log.info("Read model rebuilt from {} events in {} ms ({} events/s)", progress.events, took.toMillis(),
                 took.isZero() ? progress.events : Math.round(progress.events / (took.toNanos() / 1e9)));
     }
 
+    /**
+     * Fills the copies up to about now while the live read model keeps serving. Reading and
+     * decoding the next batch (this machine's CPU) overlaps with writing the last one (the
+     * database's): a reader thread hands batches over to this one, which writes each in a
+     * transaction of its own.
+     */
+    private void catchUp(Progress progress) {
+        BlockingQueue<List<KeyEvent>> batches = new ArrayBlockingQueue<>(2);
+        AtomicReference<RuntimeException> readFailure = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try {
+                List<KeyEvent> batch;
+                do {
+                    batch = read(progress);
+                    batches.put(batch);
+                } while (batch.size() >= BATCH);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                readFailure.set(e);
+                batches.offer(List.of());
+            }
+        }, "read-model-rebuild-reader");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            List<KeyEvent> batch;
+            do {
+                batch = batches.take();
+                List<KeyEvent> writing = batch;
+                transactions.executeWithoutResult(status -> writer.apply(writing, ReadModelTables.REBUILD));
+            } while (batch.size() >= BATCH);
+            reader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Rebuild interrupted", e);
+        } finally {
+            reader.interrupt();
+        }
+        if (readFailure.get() != null) {
+            throw readFailure.get();
+        }
+    }
+
     /** In the swap's transaction, holding the live tables: nothing can change them meanwhile. */
     private void swap(Progress progress) {
         jdbc.execute("lock table " + ReadModelTables.LIVE.apiKey() + ", " + ReadModelTables.LIVE.keyLookup()
                 + " in access exclusive mode");
-        while (applyNext(progress) == BATCH) {
-            // What was committed while the copies were filled, up to now.
-        }
+        List<KeyEvent> batch;
+        do {
+            batch = read(progress);
+            writer.apply(batch, ReadModelTables.REBUILD);
+        } while (batch.size() >= BATCH);
         jdbc.execute("alter table read_model.api_key rename to api_key_retired");
         jdbc.execute("alter table read_model.api_key_rebuild rename to api_key");
         jdbc.execute("alter table read_model.key_lookup rename to key_lookup_retired");
@@ -126,19 +178,17 @@ public class ReadModelRebuild {
     }
 
     /**
-     * Applies up to one batch of the events after the rebuild's position, and those it skipped as not
-     * yet committed that are committed now; returns how many it read. Reads with plain SQL and one
+     * Reads up to one batch of the events after the rebuild's position, and those it skipped as not
+     * yet committed that are committed now, in the order they were stored. Plain SQL and one
      * deserializer call per event: the rebuild's speed is the point.
      */
-    private int applyNext(Progress progress) {
+    private List<KeyEvent> read(Progress progress) {
         List<KeyEvent> events = new ArrayList<>(BATCH);
-        int[] read = {0};
         RowCallbackHandler collect = row -> {
             progress.passed(row.getLong("global_index"));
             Object payload = eventSerializer.deserialize(new SimpleSerializedObject<>(row.getBytes("payload"),
                     byte[].class, row.getString("payload_type"), row.getString("payload_revision")));
             events.add(new KeyEvent(payload, row.getLong("sequence_number")));
-            read[0]++;
         };
         // Two queries, not one with OR: "after the position" must stay an index range scan that
         // stops at the limit, or every batch would sort the rest of the store.
@@ -150,11 +200,17 @@ public class ReadModelRebuild {
                 return statement;
             }, collect);
         }
-        long after = progress.last;
-        jdbc.query(SELECT + " where global_index > ? order by global_index limit ?", collect, after, BATCH);
-        writer.apply(events, ReadModelTables.REBUILD);
-        progress.events += read[0];
-        return read[0];
+        jdbc.query(SELECT + " where global_index > ? order by global_index limit ?", collect, progress.last,
+                BATCH);
+        progress.events += events.size();
+        return events;
+    }
+
+    private static void advisoryUnlock(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("select pg_advisory_unlock(?)")) {
+            statement.setLong(1, ADVISORY_LOCK);
+            statement.execute();
+        }
     }
 
     private static boolean tryAdvisoryLock(Connection connection) throws SQLException {
@@ -169,7 +225,8 @@ public class ReadModelRebuild {
 
     /**
      * How far the rebuild got: the highest global index read, and those below it that were not
-     * committed when it passed them (an append still in flight). Only the rebuild's thread touches it.
+     * committed when it passed them (an append still in flight). One thread at a time reads it: the
+     * reader while catching up, then (after joining it) the swap.
      */
     private static final class Progress {
         private long last;

@@ -55,14 +55,18 @@ final class ReadModelRebuildBenchmark {
             System.out.printf("context_start_ms=%d%n", elapsedMillis(starting));
 
             ReadModelRebuild rebuild = context.getBean(ReadModelRebuild.class);
-            long rebuilding = System.nanoTime();
-            rebuild.start();
-            while (rebuild.isRunning()) {
-                TimeUnit.MILLISECONDS.sleep(100);
+            // The first run shares the machine with this fresh instance's verification feed, which
+            // reads the same million events at start; the second runs as on a settled instance.
+            for (int run = 1; run <= 2; run++) {
+                long rebuilding = System.nanoTime();
+                rebuild.start();
+                while (rebuild.isRunning()) {
+                    TimeUnit.MILLISECONDS.sleep(100);
+                }
+                Duration took = Duration.ofNanos(System.nanoTime() - rebuilding);
+                System.out.printf("run=%d replay_events=%d replay_ms=%d replay_events_per_s=%.0f%n", run, KEYS * 4L,
+                        took.toMillis(), KEYS * 4L / (took.toNanos() / 1e9));
             }
-            Duration took = Duration.ofNanos(System.nanoTime() - rebuilding);
-            System.out.printf("replay_events=%d replay_ms=%d replay_events_per_s=%.0f%n", KEYS * 4L, took.toMillis(),
-                    KEYS * 4L / (took.toNanos() / 1e9));
             System.out.printf("rows_after=%d deleted_after=%d%n",
                     jdbc.queryForObject("select count(*) from read_model.api_key", Long.class),
                     jdbc.queryForObject("select count(*) from read_model.api_key where deleted", Long.class));

@@ -144,6 +144,15 @@ class ReadModelRebuildTest {
                 .isTrue();
     }
 
+    /** The lock that keeps to one rebuild at a time is let go when it ends, on a pooled connection too. */
+    @Test
+    void aRebuildCanFollowTheLastOne() {
+        for (int run = 0; run < 3; run++) {
+            assertThat(rebuild.start()).as("run %d", run).isTrue();
+            await().atMost(Duration.ofSeconds(120)).until(() -> !rebuild.isRunning());
+        }
+    }
+
     private void appendOtherUsersKeys(Instant now) {
         List<DomainEventMessage<?>> events = new ArrayList<>();
         for (int i = 0; i < OTHER_KEYS; i++) {
