@@ -12,7 +12,6 @@ import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyUsageStream;
 import dev.apikeys.events.ApiKeyUsed;
-import dev.apikeys.events.EventMetadata;
 import dev.apikeys.query.consistency.ReadYourWrites;
 import dev.apikeys.query.projection.ApiKeyProjection;
 import dev.apikeys.query.projection.ApiKeyViews;
@@ -33,7 +32,6 @@ import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
-import org.axonframework.messaging.MetaData;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -319,12 +317,11 @@ class QuerySideApplicationTest {
 
     /** Appends in its own committed transaction, without the local event store noticing. */
     private void appendElsewhere(DomainEventMessage<?>... events) {
-        transaction.executeWithoutResult(status -> storageEngine.appendEvents(List.of(events)));
+        EventsElsewhere.append(transaction, storageEngine, events);
     }
 
     private DomainEventMessage<?> event(UUID keyId, long sequence, Object payload) {
-        return new GenericDomainEventMessage<>("ApiKey", keyId.toString(), sequence, payload,
-                MetaData.with(EventMetadata.ACTOR_ID, user).and(EventMetadata.CORRELATION_ID, "test"));
+        return EventsElsewhere.ofKey(keyId, sequence, payload, user);
     }
 
     private static ApiKeyCreated created(UUID keyId, String userId, String name, List<String> scopes,

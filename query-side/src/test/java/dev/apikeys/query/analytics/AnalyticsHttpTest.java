@@ -10,9 +10,8 @@ import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyRotated;
-import dev.apikeys.events.ApiKeyUsageStream;
 import dev.apikeys.events.ApiKeyUsed;
-import dev.apikeys.events.EventMetadata;
+import dev.apikeys.query.EventsElsewhere;
 import dev.apikeys.query.SharedPostgres;
 import dev.apikeys.query.TestTokens;
 import java.nio.charset.StandardCharsets;
@@ -24,10 +23,8 @@ import java.util.List;
 import java.util.UUID;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
-import org.axonframework.messaging.MetaData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -207,17 +204,15 @@ class AnalyticsHttpTest {
 
     /** Appends in its own committed transaction, without the local event store noticing. */
     private void appendElsewhere(DomainEventMessage<?>... events) {
-        transaction.executeWithoutResult(status -> storageEngine.appendEvents(List.of(events)));
+        EventsElsewhere.append(transaction, storageEngine, events);
     }
 
     private DomainEventMessage<?> event(UUID keyId, long sequence, Object payload) {
-        return new GenericDomainEventMessage<>("ApiKey", keyId.toString(), sequence, payload,
-                MetaData.with(EventMetadata.ACTOR_ID, user).and(EventMetadata.CORRELATION_ID, "test"));
+        return EventsElsewhere.ofKey(keyId, sequence, payload, user);
     }
 
     private static DomainEventMessage<?> usage(UUID keyId, long sequence, String owner, Instant at) {
-        return new GenericDomainEventMessage<>(ApiKeyUsageStream.TYPE, ApiKeyUsageStream.of(keyId), sequence,
-                new ApiKeyUsed(keyId, owner, at));
+        return EventsElsewhere.ofUsage(keyId, sequence, new ApiKeyUsed(keyId, owner, at), owner);
     }
 
     private static ApiKeyCreated created(UUID keyId, String owner, Instant at) {

@@ -10,9 +10,8 @@ import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyRotated;
-import dev.apikeys.events.ApiKeyUsageStream;
 import dev.apikeys.events.ApiKeyUsed;
-import dev.apikeys.events.EventMetadata;
+import dev.apikeys.query.EventsElsewhere;
 import dev.apikeys.query.SharedPostgres;
 import dev.apikeys.query.TestTokens;
 import java.net.URLEncoder;
@@ -24,9 +23,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
-import org.axonframework.messaging.MetaData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -331,20 +328,15 @@ class HistoryHttpTest {
 
     /** Appends in its own committed transaction, without the local event store noticing. */
     private void appendElsewhere(DomainEventMessage<?>... events) {
-        transaction.executeWithoutResult(status -> storageEngine.appendEvents(List.of(events)));
+        EventsElsewhere.append(transaction, storageEngine, events);
     }
 
     private DomainEventMessage<?> lifecycle(UUID keyId, long sequence, Object payload) {
-        return new GenericDomainEventMessage<>("ApiKey", keyId.toString(), sequence, payload, metaData());
+        return EventsElsewhere.ofKey(keyId, sequence, payload, user);
     }
 
     private DomainEventMessage<?> usage(UUID keyId, long sequence, ApiKeyUsed payload) {
-        return new GenericDomainEventMessage<>(ApiKeyUsageStream.TYPE, ApiKeyUsageStream.of(keyId), sequence, payload,
-                metaData());
-    }
-
-    private MetaData metaData() {
-        return MetaData.with(EventMetadata.ACTOR_ID, user).and(EventMetadata.CORRELATION_ID, "test");
+        return EventsElsewhere.ofUsage(keyId, sequence, payload, user);
     }
 
     private static String hash() {

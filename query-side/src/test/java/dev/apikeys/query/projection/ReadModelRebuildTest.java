@@ -9,7 +9,7 @@ import dev.apikeys.events.ApiKeyCreated;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyUsageStream;
 import dev.apikeys.events.ApiKeyUsed;
-import dev.apikeys.events.EventMetadata;
+import dev.apikeys.query.EventsElsewhere;
 import dev.apikeys.query.SharedPostgres;
 import dev.apikeys.query.TestTokens;
 import java.time.Duration;
@@ -184,12 +184,11 @@ class ReadModelRebuildTest {
     }
 
     private void append(DomainEventMessage<?>... events) {
-        transaction.executeWithoutResult(status -> storageEngine.appendEvents(List.of(events)));
+        EventsElsewhere.append(transaction, storageEngine, events);
     }
 
     private static DomainEventMessage<?> event(UUID keyId, long sequence, Object payload) {
-        return new GenericDomainEventMessage<>("ApiKey", keyId.toString(), sequence, payload,
-                MetaData.with(EventMetadata.ACTOR_ID, "test"));
+        return EventsElsewhere.ofKey(keyId, sequence, payload, "test");
     }
 
     private static ApiKeyCreated created(UUID key, String user, Instant at) {

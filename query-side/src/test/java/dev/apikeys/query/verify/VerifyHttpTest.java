@@ -11,7 +11,7 @@ import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyUsageStream;
 import dev.apikeys.events.ApiKeyUsed;
-import dev.apikeys.events.EventMetadata;
+import dev.apikeys.query.EventsElsewhere;
 import dev.apikeys.query.SharedPostgres;
 import dev.apikeys.query.TestTokens;
 import dev.apikeys.query.consistency.ProcessorTokens;
@@ -25,10 +25,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
-import org.axonframework.messaging.MetaData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -253,12 +251,11 @@ class VerifyHttpTest {
 
     /** Appends in its own committed transaction, without the local event store noticing. */
     private void appendElsewhere(DomainEventMessage<?>... events) {
-        transaction.executeWithoutResult(status -> storageEngine.appendEvents(List.of(events)));
+        EventsElsewhere.append(transaction, storageEngine, events);
     }
 
     private DomainEventMessage<?> event(UUID keyId, long sequence, Object payload) {
-        return new GenericDomainEventMessage<>("ApiKey", keyId.toString(), sequence, payload,
-                MetaData.with(EventMetadata.ACTOR_ID, user).and(EventMetadata.CORRELATION_ID, "test"));
+        return EventsElsewhere.ofKey(keyId, sequence, payload, user);
     }
 
     private static String newKey() {
