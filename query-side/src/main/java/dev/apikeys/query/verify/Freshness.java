@@ -1,6 +1,7 @@
 package dev.apikeys.query.verify;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,41 +47,65 @@ class Freshness {
         if (reading == null) {
             return false;
         }
-        if (reflects(reading)) {
+        if (reading.index() < 0) {
             return true;
         }
+        long target = reading.index();
+        Set<Long> asked = new HashSet<>(reading.askedGaps());
+        Set<Long> committed = new HashSet<>(reading.committedGaps());
         waiting.incrementAndGet();
         try {
-            synchronized (progress) {
-                while (!reflects(reading)) {
-                    long remaining = deadline - System.nanoTime();
-                    if (remaining <= 0) {
+            while (System.nanoTime() < deadline) {
+                TrackingToken position = applied;
+                Set<Long> unasked = gapsUpTo(position, target);
+                unasked.removeAll(asked);
+                if (!unasked.isEmpty()) {
+                    // Any read begun after this verification began tells whether those were committed before it.
+                    StoreHead.Reading more = head.readBegunAfterNow(() -> unasked, deadline);
+                    if (more == null) {
                         return false;
                     }
-                    TimeUnit.NANOSECONDS.timedWait(progress, remaining);
+                    asked.addAll(more.askedGaps());
+                    committed.addAll(more.committedGaps());
+                } else if (reflects(position, target, committed)) {
+                    return true;
+                } else {
+                    synchronized (progress) {
+                        long remaining = deadline - System.nanoTime();
+                        if (applied == position && remaining > 0) {
+                            TimeUnit.NANOSECONDS.timedWait(progress, remaining);
+                        }
+                    }
                 }
-                return true;
             }
+            return false;
         } finally {
             waiting.decrementAndGet();
         }
     }
 
     /**
-     * Everything up to the head is applied: the feed is past it, and no committed event it skipped
-     * as not yet committed is still missing. Events the feed reads after the head was taken were
-     * committed, if at all, by then, so they are applied when it passes them.
+     * Everything up to the head is applied: the keys are past it, and none of the indexes they
+     * skipped as not yet committed below it is a committed event. The caller has asked about each
+     * of those indexes: the keys' stream can pass an index as a gap after the head was read, from
+     * events it fetched before that index's write committed.
      */
-    private boolean reflects(StoreHead.Reading reading) {
-        TrackingToken position = applied;
-        if (reading.index() < 0) {
-            return true;
-        }
+    private static boolean reflects(TrackingToken position, long target, Set<Long> committedGaps) {
         if (position instanceof GapAwareTrackingToken gapAware) {
-            return gapAware.getIndex() >= reading.index()
-                    && reading.committedGaps().stream().noneMatch(gapAware.getGaps()::contains);
+            return gapAware.getIndex() >= target && gapAware.getGaps().stream().noneMatch(committedGaps::contains);
         }
-        return position != null && position.position().orElse(-1) >= reading.index();
+        return position != null && position.position().orElse(-1) >= target;
+    }
+
+    /** The indexes at or below {@code target} the keys skipped as not yet committed. */
+    private static Set<Long> gapsUpTo(TrackingToken position, long target) {
+        Set<Long> gaps = new HashSet<>();
+        for (long gap : gapsOf(position)) {
+            if (gap <= target) {
+                gaps.add(gap);
+            }
+        }
+        return gaps;
     }
 
     private static Set<Long> gapsOf(TrackingToken position) {

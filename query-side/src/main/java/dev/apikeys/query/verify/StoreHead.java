@@ -21,11 +21,22 @@ class StoreHead {
      *
      * @param index the highest committed global index, -1 for an empty store
      * @param committedGaps those of the asked-about gaps that are committed events
+     * @param askedGaps the global indexes the read asked about
      */
-    record Reading(long index, Set<Long> committedGaps) {
+    record Reading(long index, Set<Long> committedGaps, Set<Long> askedGaps) {
 
         Reading {
             committedGaps = Set.copyOf(committedGaps);
+            askedGaps = Set.copyOf(askedGaps);
+        }
+
+        /** What a read function answers; {@link StoreHead} adds what it asked. */
+        Reading(long index, Set<Long> committedGaps) {
+            this(index, committedGaps, committedGaps);
+        }
+
+        Reading asked(Set<Long> gaps) {
+            return new Reading(index, committedGaps, gaps);
         }
     }
 
@@ -71,7 +82,8 @@ class StoreHead {
         Reading reading = null;
         RuntimeException failure = null;
         try {
-            reading = read.apply(gaps.get());
+            Set<Long> asking = gaps.get();
+            reading = read.apply(asking).asked(asking);
         } catch (RuntimeException e) {
             failure = e;
         }

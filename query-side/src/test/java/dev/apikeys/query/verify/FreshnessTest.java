@@ -66,6 +66,27 @@ class FreshnessTest {
         assertThat(freshness.await(SHORT)).isTrue();
     }
 
+    /**
+     * The keys may pass an index as not yet committed after the head was read, from events their
+     * stream had fetched before that index's write committed. Its commit was then never asked
+     * about; the verification must ask before it counts the keys as fresh.
+     */
+    @Test
+    void aGapTheKeysSkippedAfterTheHeadWasReadIsAskedAboutAndWaitedFor() throws Exception {
+        head.set(10L);
+        committed.set(Set.of(8L));
+        freshness.applied(position(5));
+        CompletableFuture<Boolean> verification = CompletableFuture.supplyAsync(this::awaitLong);
+        await().atMost(LONG).until(() -> askedAbout.get() != null);
+
+        freshness.applied(position(10, 8L));
+
+        await().atMost(LONG).until(() -> askedAbout.get().contains(8L));
+        await().during(Duration.ofMillis(300)).atMost(LONG).until(() -> !verification.isDone());
+        freshness.applied(position(10));
+        assertThat(verification.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
     @Test
     void aGapNothingWasCommittedInCostsNoWait() throws InterruptedException {
         head.set(10L);
