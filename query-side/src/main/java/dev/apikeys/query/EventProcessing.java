@@ -1,11 +1,19 @@
 package dev.apikeys.query;
 
 import dev.apikeys.events.ApiKeyUsageStream;
+import java.lang.management.ManagementFactory;
+import java.util.UUID;
+import org.axonframework.common.jpa.EntityManagerProvider;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.async.SequencingPolicy;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jpa.JpaTokenStore;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.springboot.TokenStoreProperties;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -22,6 +30,31 @@ class EventProcessing {
     ConfigurerModule failingHandlersFailTheirBatch() {
         return configurer -> configurer.eventProcessing(processing -> processing
                 .registerDefaultListenerInvocationErrorHandler(configuration -> PropagatingErrorHandler.instance()));
+    }
+
+    /**
+     * The name this instance claims processor segments under. Axon's default, the JVM's
+     * {@code pid@host}, would make two instances in one JVM (or two containers that both run as pid
+     * 1 on hosts of one name) one claimant, each processing every event; a random part makes every
+     * start a claimant of its own.
+     */
+    @Bean
+    ProcessingNode processingNode(@Value("${apikeys.node-id:}") String configured) {
+        return new ProcessingNode(configured.isBlank()
+                ? ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8)
+                : configured);
+    }
+
+    /** Axon's JPA token store as Spring Boot would configure it, claiming under {@link ProcessingNode}. */
+    @Bean
+    TokenStore tokenStore(Serializer serializer, EntityManagerProvider entityManagerProvider,
+            TokenStoreProperties properties, ProcessingNode node) {
+        return JpaTokenStore.builder()
+                .entityManagerProvider(entityManagerProvider)
+                .serializer(serializer)
+                .claimTimeout(properties.getClaimTimeout())
+                .nodeId(node.id())
+                .build();
     }
 
     /**

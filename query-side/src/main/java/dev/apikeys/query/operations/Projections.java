@@ -2,6 +2,7 @@ package dev.apikeys.query.operations;
 
 import dev.apikeys.query.consistency.ProcessorTokens;
 import dev.apikeys.query.operations.ProjectionStatus.Status;
+import dev.apikeys.query.replay.ShadowRebuilds;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,14 +21,14 @@ class Projections {
     private final EventProcessingConfiguration processing;
     private final ProcessorTokens tokens;
     private final NamedParameterJdbcTemplate jdbc;
-    private final List<Replay> replays;
+    private final ShadowRebuilds rebuilds;
 
     Projections(EventProcessingConfiguration processing, ProcessorTokens tokens, NamedParameterJdbcTemplate jdbc,
-            List<Replay> replays) {
+            ShadowRebuilds rebuilds) {
         this.processing = processing;
         this.tokens = tokens;
         this.jdbc = jdbc;
-        this.replays = replays;
+        this.rebuilds = rebuilds;
     }
 
     List<String> names() {
@@ -52,8 +53,7 @@ class Projections {
         long position = tokens.appliedByEverySegment(name);
         Backlog backlog = backlog(position);
         return new ProjectionStatus(name, status(processor), position, backlog.head(), backlog.events(),
-                tokens.replaying(name) || replays.stream()
-                        .anyMatch(replay -> replay.processorName().equals(name) && replay.running()));
+                tokens.replaying(name) || rebuilds.running(name));
     }
 
     long lagEvents(String name) {

@@ -1,12 +1,9 @@
 package dev.apikeys.query.operations;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.apikeys.query.replay.ShadowRebuilds;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.axonframework.eventhandling.StreamingEventProcessor;
-import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -27,11 +24,13 @@ class ProjectionsEndpoint {
     static final String REPLAY = "replay";
 
     private final Projections projections;
-    private final Map<String, Replay> replays;
+    private final ShadowRebuilds rebuilds;
+    private final TokenReset tokenReset;
 
-    ProjectionsEndpoint(Projections projections, List<Replay> replays) {
+    ProjectionsEndpoint(Projections projections, ShadowRebuilds rebuilds, TokenReset tokenReset) {
         this.projections = projections;
-        this.replays = replays.stream().collect(Collectors.toMap(Replay::processorName, Function.identity()));
+        this.rebuilds = rebuilds;
+        this.tokenReset = tokenReset;
     }
 
     @ReadOperation
@@ -40,10 +39,11 @@ class ProjectionsEndpoint {
     }
 
     /**
-     * 202 once the replay is under way. A processor with a {@link Replay} of its own is handed to
-     * it; any other is stopped here, its tokens reset to the start of the store (its reset
-     * handlers clear what it built) and started again. Synchronized so that two replays of one
-     * processor cannot interleave their stop and start.
+     * 202 once the replay is under way. A projection that reads answer from is rebuilt beside its
+     * live tables and swapped in, so reads never see it empty or partial (a rebuild running already,
+     * here or in another instance, is the replay asked for). Any other processor, such as the audit
+     * publisher, is reset in place through the token table, whichever instances hold its segments.
+     * Synchronized so that two replays of one processor cannot interleave their stop and start.
      */
     @WriteOperation
     synchronized WebEndpointResponse<ReplayStarted> replay(@Selector String name, @Selector String operation) {
@@ -52,29 +52,12 @@ class ProjectionsEndpoint {
         }
         StreamingEventProcessor processor = projections.processor(name)
                 .orElseThrow(UnknownProcessorProblem::processor);
-        Replay replay = replays.get(name);
-        if (replay != null) {
-            replay.start();
+        if (rebuilds.rebuilds(name)) {
+            rebuilds.start(name);
         } else {
-            reset(processor);
+            tokenReset.reset(processor);
         }
         return new WebEndpointResponse<>(new ReplayStarted(name, "started"), HttpStatus.ACCEPTED.value());
-    }
-
-    /**
-     * Known gap: a reset must claim every segment, so it fails while another instance holds one;
-     * the processor must be stopped there first (409). Either way this instance's processor runs
-     * again afterwards.
-     */
-    private static void reset(StreamingEventProcessor processor) {
-        processor.shutDown();
-        try {
-            processor.resetTokens();
-        } catch (UnableToClaimTokenException e) {
-            throw new SegmentsClaimedElsewhereProblem();
-        } finally {
-            processor.start();
-        }
     }
 
     record ReplayStarted(@JsonProperty("name") String name, @JsonProperty("replay") String replay) {

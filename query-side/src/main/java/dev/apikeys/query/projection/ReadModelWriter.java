@@ -9,6 +9,9 @@ import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyRotated;
 import dev.apikeys.events.ApiKeyUsed;
+import dev.apikeys.query.replay.BatchProjection;
+import dev.apikeys.query.replay.KeyEvent;
+import dev.apikeys.query.replay.ProjectionTables;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,11 +37,15 @@ import org.springframework.stereotype.Component;
  * Applies a batch of events to one copy of the read model (the keys GET lists and the lookup table
  * verification starts from) in a few statements, whatever the batch's size: one query reads the
  * rows the batch touches, the events are folded in memory in order, and the rows they changed are
- * written back with one statement per table and kind (arrays unnested). Idempotent: an event at or below a row's last sequence is skipped,
- * a creation of a row that exists is ignored, and usage only ever moves last_used_at forward.
+ * written back with one statement per table and kind (arrays unnested). Idempotent: an event at or
+ * below a row's last sequence is skipped, a creation of a row that exists is ignored, and usage only
+ * ever moves last_used_at forward.
  */
 @Component
-class ReadModelWriter {
+class ReadModelWriter implements BatchProjection {
+
+    private static final String API_KEY = "api_key";
+    private static final String KEY_LOOKUP = "key_lookup";
 
     private static final Logger log = LoggerFactory.getLogger(ReadModelWriter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,7 +58,19 @@ class ReadModelWriter {
         this.jdbc = jdbc;
     }
 
-    void apply(List<KeyEvent> events, ReadModelTables tables) {
+    @Override
+    public String processorName() {
+        return ApiKeyProjection.PROCESSOR;
+    }
+
+    /** api_key is read first, so it is locked first. */
+    @Override
+    public List<String> tables() {
+        return List.of(API_KEY, KEY_LOOKUP);
+    }
+
+    @Override
+    public void apply(List<KeyEvent> events, ProjectionTables tables) {
         if (events.isEmpty()) {
             return;
         }
@@ -66,9 +85,9 @@ class ReadModelWriter {
         update(changed, rows, tables);
     }
 
-    void deleteAll(ReadModelTables tables) {
-        jdbc.update("delete from " + tables.keyLookup());
-        jdbc.update("delete from " + tables.apiKey());
+    void deleteAll(ProjectionTables tables) {
+        jdbc.update("delete from " + tables.of(KEY_LOOKUP));
+        jdbc.update("delete from " + tables.of(API_KEY));
     }
 
     private static void fold(KeyEvent event, Map<UUID, ApiKeyView> rows, Map<UUID, String> created,
@@ -140,13 +159,13 @@ class ReadModelWriter {
         return null;
     }
 
-    private Map<UUID, ApiKeyView> load(Set<UUID> ids, ReadModelTables tables) {
+    private Map<UUID, ApiKeyView> load(Set<UUID> ids, ProjectionTables tables) {
         Map<UUID, ApiKeyView> rows = new HashMap<>();
         jdbc.query(connection -> {
             var statement = connection.prepareStatement("""
                     select id, user_id, organization_id, name, key_prefix, scopes, created_at, updated_at,
                            last_used_at, expires_at, disabled, deleted, last_sequence
-                      from %s where id = any(?)""".formatted(tables.apiKey()));
+                      from %s where id = any(?)""".formatted(tables.of(API_KEY)));
             Array array = connection.createArrayOf("uuid", ids.toArray());
             statement.setArray(1, array);
             return statement;
@@ -157,7 +176,7 @@ class ReadModelWriter {
         return rows;
     }
 
-    private void insert(Map<UUID, String> created, Map<UUID, ApiKeyView> rows, ReadModelTables tables) {
+    private void insert(Map<UUID, String> created, Map<UUID, ApiKeyView> rows, ProjectionTables tables) {
         if (created.isEmpty()) {
             return;
         }
@@ -173,7 +192,7 @@ class ReadModelWriter {
                                   ?::boolean[], ?::boolean[], ?::bigint[])
                            as row(id, user_id, organization_id, name, key_prefix, scopes, created_at, updated_at,
                                   last_used_at, expires_at, disabled, deleted, last_sequence)
-                    on conflict do nothing""".formatted(tables.apiKey()))) {
+                    on conflict do nothing""".formatted(tables.of(API_KEY)))) {
                 int column = 1;
                 keys.setArray(column++, array(connection, "uuid", inserted, ApiKeyView::id));
                 keys.setArray(column++, array(connection, "text", inserted, ApiKeyView::userId));
@@ -200,7 +219,7 @@ class ReadModelWriter {
                                   ?::boolean[], ?::boolean[], ?::bigint[])
                            as row(key_hash, key_id, user_id, organization_id, scopes, expires_at, disabled, deleted,
                                   last_sequence)
-                    on conflict do nothing""".formatted(tables.keyLookup()))) {
+                    on conflict do nothing""".formatted(tables.of(KEY_LOOKUP)))) {
                 int column = 1;
                 lookups.setArray(column++, array(connection, "text", inserted, row -> created.get(row.id())));
                 lookups.setArray(column++, array(connection, "uuid", inserted, ApiKeyView::id));
@@ -218,7 +237,7 @@ class ReadModelWriter {
         });
     }
 
-    private void update(Set<UUID> changed, Map<UUID, ApiKeyView> rows, ReadModelTables tables) {
+    private void update(Set<UUID> changed, Map<UUID, ApiKeyView> rows, ProjectionTables tables) {
         if (changed.isEmpty()) {
             return;
         }
@@ -231,14 +250,14 @@ class ReadModelWriter {
                       from unnest(?::uuid[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::boolean[],
                                   ?::boolean[], ?::bigint[])
                            as row(id, updated_at, last_used_at, expires_at, disabled, deleted, last_sequence)
-                     where key.id = row.id""".formatted(tables.apiKey()));
+                     where key.id = row.id""".formatted(tables.of(API_KEY)));
                     PreparedStatement lookups = connection.prepareStatement("""
                     update %s lookup
                        set expires_at = row.expires_at, disabled = row.disabled, deleted = row.deleted,
                            last_sequence = row.last_sequence
                       from unnest(?::uuid[], ?::timestamptz[], ?::boolean[], ?::boolean[], ?::bigint[])
                            as row(key_id, expires_at, disabled, deleted, last_sequence)
-                     where lookup.key_id = row.key_id""".formatted(tables.keyLookup()))) {
+                     where lookup.key_id = row.key_id""".formatted(tables.of(KEY_LOOKUP)))) {
                 Array ids = array(connection, "uuid", updated, ApiKeyView::id);
                 Array expiresAt = array(connection, "timestamptz", updated, row -> timestamp(row.expiresAt()));
                 Array disabled = array(connection, "boolean", updated, ApiKeyView::disabled);

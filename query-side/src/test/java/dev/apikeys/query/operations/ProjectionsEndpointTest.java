@@ -7,12 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.apikeys.events.ApiKeyCreated;
 import dev.apikeys.events.ApiKeyDisabled;
+import dev.apikeys.query.ProcessingNode;
+import dev.apikeys.query.QuerySideApplication;
 import dev.apikeys.query.SharedPostgres;
 import dev.apikeys.query.TestTokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,13 +33,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -50,6 +58,10 @@ import org.springframework.web.client.RestClient;
         "apikeys.security.hmac-secret=" + TestTokens.SECRET,
         // Nothing listens there; the audit publisher is not under test.
         "apikeys.audit.bootstrap-servers=127.0.0.1:9",
+        // Two segments, so two instances can each hold one; claimed again within a second.
+        "axon.eventhandling.processors." + ProjectionsEndpointTest.PROBE + ".mode=pooled",
+        "axon.eventhandling.processors." + ProjectionsEndpointTest.PROBE + ".initial-segment-count=2",
+        "axon.eventhandling.processors." + ProjectionsEndpointTest.PROBE + ".token-claim-interval=1000",
 })
 class ProjectionsEndpointTest {
 
@@ -76,11 +88,13 @@ class ProjectionsEndpointTest {
 
         volatile CountDownLatch release = new CountDownLatch(0);
         final AtomicInteger resets = new AtomicInteger();
+        final AtomicInteger replayed = new AtomicInteger();
 
         @EventHandler
         void on(Object event, ReplayStatus status) throws InterruptedException {
             if (status.isReplay()) {
                 release.await(30, TimeUnit.SECONDS);
+                replayed.incrementAndGet();
             }
         }
 
@@ -107,6 +121,12 @@ class ProjectionsEndpointTest {
 
     @Autowired
     ReplayProbe probe;
+
+    @Autowired
+    ProcessingNode node;
+
+    @Autowired
+    Environment environment;
 
     private final ObjectMapper json = new ObjectMapper();
     private RestClient http;
@@ -190,27 +210,45 @@ class ProjectionsEndpointTest {
         });
     }
 
+    /**
+     * Another instance (a second context on the same database, claiming under a node id of its own)
+     * holds one of the probe's segments. The replay takes that claim over through the token table:
+     * this instance resets and replays every event, the other lets its segment go.
+     */
     @Test
-    void aReplayWhileAnotherInstanceHoldsASegmentIsAConflictAndChangesNothing() throws Exception {
+    void aReplayTakesOverTheSegmentsAnotherInstanceHoldsAndReplaysEverything() throws Exception {
         StreamingEventProcessor processor = probeProcessor();
-        await().atMost(Duration.ofSeconds(30)).until(() -> status(PROBE).get("lag_events").asLong() == 0);
-        processor.shutDown();
-        jdbc.update("update read_model.token_entry set owner = 'another-instance', timestamp = ? where processor_name = ?",
-                Instant.now().toString(), PROBE);
-        int resetsBefore = probe.resets.get();
-        try {
+        String here = node.id();
+        try (ConfigurableApplicationContext other = new SpringApplicationBuilder(QuerySideApplication.class,
+                ProbeConfiguration.class).run(otherInstanceArguments())) {
+            String there = other.getBean(ProcessingNode.class).id();
+            assertThat(there).isNotEqualTo(here);
+            await().atMost(Duration.ofSeconds(30)).until(() -> owners().size() == 2);
+            processor.releaseSegment(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> there.equals(owners().get(1)));
+            ReplayProbe otherProbe = other.getBean(ReplayProbe.class);
+            appendTwoEvents();
+            await().atMost(Duration.ofSeconds(30)).until(() -> status(PROBE).get("lag_events").asLong() == 0);
+            int resetsBefore = probe.resets.get();
+            int replayedBefore = probe.replayed.get();
+            long stored = eventsAfter(-1);
+
             ResponseEntity<String> response = post("/actuator/projections/" + PROBE + "/replay", ADMIN);
 
-            assertProblem(response, 409);
-            assertThat(json.readTree(response.getBody()).get("detail").asText())
-                    .isEqualTo("processor segments are claimed by another instance; stop it there first");
-            assertThat(probe.resets.get()).isEqualTo(resetsBefore);
-            assertThat(status(PROBE).get("replaying").asBoolean()).isFalse();
-            assertThat(processor.isRunning()).as("started again").isTrue();
-        } finally {
-            processor.shutDown();
-            jdbc.update("update read_model.token_entry set owner = null where processor_name = ?", PROBE);
-            processor.start();
+            assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(202);
+            assertThat(probe.resets.get()).isEqualTo(resetsBefore + 1);
+            assertThat(otherProbe.resets.get()).as("the reset ran once, here").isZero();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(owners()).containsOnly(Map.entry(0, here), Map.entry(1, here));
+                JsonNode done = status(PROBE);
+                assertThat(done.get("replaying").asBoolean()).isFalse();
+                assertThat(done.get("lag_events").asLong()).isZero();
+            });
+            assertThat(probe.replayed.get() - replayedBefore).as("every stored event replayed here")
+                    .isGreaterThanOrEqualTo((int) stored);
+            assertThat(other.getBean(EventProcessingConfiguration.class)
+                    .eventProcessor(PROBE, StreamingEventProcessor.class).orElseThrow().processingStatus())
+                    .as("the other instance holds no segment").isEmpty();
         }
     }
 
@@ -242,6 +280,27 @@ class ProjectionsEndpointTest {
             }
         }
         throw new AssertionError("no processor " + name + " in " + projections());
+    }
+
+    /** This test's settings for a second instance: same database, no web server of its own needed. */
+    private String[] otherInstanceArguments() {
+        return new String[] {
+                "--spring.datasource.url=" + environment.getProperty("spring.datasource.url"),
+                "--spring.datasource.username=postgres", "--spring.datasource.password=",
+                "--apikeys.security.hmac-secret=" + TestTokens.SECRET,
+                "--apikeys.audit.bootstrap-servers=127.0.0.1:9", "--server.port=0",
+                "--axon.eventhandling.processors." + PROBE + ".mode=pooled",
+                "--axon.eventhandling.processors." + PROBE + ".initial-segment-count=2",
+                "--axon.eventhandling.processors." + PROBE + ".token-claim-interval=1000"};
+    }
+
+    /** The probe's segments and who claims each, from the token table. */
+    private Map<Integer, String> owners() {
+        Map<Integer, String> owners = new TreeMap<>();
+        jdbc.query("select segment, owner from read_model.token_entry where processor_name = ? and owner is not null",
+                (RowCallbackHandler) row -> owners.put(row.getInt("segment"),
+                        row.getString("owner")), PROBE);
+        return owners;
     }
 
     private StreamingEventProcessor probeProcessor() {

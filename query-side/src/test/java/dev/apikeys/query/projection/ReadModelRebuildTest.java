@@ -12,6 +12,7 @@ import dev.apikeys.events.ApiKeyUsed;
 import dev.apikeys.query.EventsElsewhere;
 import dev.apikeys.query.SharedPostgres;
 import dev.apikeys.query.TestTokens;
+import dev.apikeys.query.replay.ShadowRebuilds;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -71,7 +72,7 @@ class ReadModelRebuildTest {
     JdbcTemplate jdbc;
 
     @Autowired
-    ReadModelRebuild rebuild;
+    ShadowRebuilds rebuilds;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -95,6 +96,7 @@ class ReadModelRebuildTest {
         // The live table drifts from the events (as after a bug in an earlier version).
         jdbc.update("update read_model.api_key set disabled = false, last_used_at = null where user_id = ?", user);
 
+        List<String> indexesBefore = indexNames();
         Set<String> expectedAfter = before.keySet();
         ConcurrentLinkedQueue<String> wrongAnswers = new ConcurrentLinkedQueue<>();
         List<UUID> createdDuring = new CopyOnWriteArrayList<>();
@@ -126,7 +128,7 @@ class ReadModelRebuildTest {
         assertThat(replay).isEqualTo(202);
         reader.start();
         writer.start();
-        await().atMost(Duration.ofSeconds(120)).until(() -> !rebuild.isRunning());
+        await().atMost(Duration.ofSeconds(120)).until(() -> !rebuilds.running(ApiKeyProjection.PROCESSOR));
         rebuilding.set(false);
         reader.join();
         writer.join();
@@ -142,15 +144,24 @@ class ReadModelRebuildTest {
                 user)).isEqualTo(5L + createdDuring.size());
         assertThat(jdbc.queryForObject("select to_regclass('read_model.api_key_rebuild') is null", Boolean.class))
                 .isTrue();
+        assertThat(indexNames()).as("the migrations' names, for later migrations to find").isEqualTo(indexesBefore)
+                .contains("api_key_pkey", "key_lookup_key_id_key");
     }
 
     /** The lock that keeps to one rebuild at a time is let go when it ends, on a pooled connection too. */
     @Test
     void aRebuildCanFollowTheLastOne() {
         for (int run = 0; run < 3; run++) {
-            assertThat(rebuild.start()).as("run %d", run).isTrue();
-            await().atMost(Duration.ofSeconds(120)).until(() -> !rebuild.isRunning());
+            assertThat(rebuilds.start(ApiKeyProjection.PROCESSOR)).as("run %d", run).isTrue();
+            await().atMost(Duration.ofSeconds(120)).until(() -> !rebuilds.running(ApiKeyProjection.PROCESSOR));
         }
+    }
+
+    private List<String> indexNames() {
+        return jdbc.queryForList("""
+                select indexname from pg_indexes
+                 where schemaname = 'read_model' and tablename in ('api_key', 'key_lookup') order by indexname
+                """, String.class);
     }
 
     private void appendOtherUsersKeys(Instant now) {

@@ -8,6 +8,8 @@ import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyRotated;
 import dev.apikeys.events.ApiKeyUsed;
+import dev.apikeys.query.replay.KeyEvent;
+import dev.apikeys.query.replay.ProjectionTables;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.sql.Timestamp;
@@ -101,7 +103,7 @@ class ReadModelWriterTest {
                 new KeyEvent(new ApiKeyRotated(key, "user-1", other, CREATED_AT.plusSeconds(60), CREATED_AT.plusSeconds(3)), 2),
                 new KeyEvent(new ApiKeyEnabled(key, "user-1", CREATED_AT.plusSeconds(4)), 3));
 
-        writer.apply(history, ReadModelTables.LIVE);
+        writer.apply(history, ProjectionTables.LIVE);
         Map<String, Object> inOneBatch = row();
         Map<String, Object> lookupInOneBatch = lookup();
         newKey();
@@ -138,7 +140,7 @@ class ReadModelWriterTest {
         apply(disabled);
         apply(new KeyEvent(new ApiKeyEnabled(key, "user-1", CREATED_AT.plusSeconds(2)), 2));
 
-        writer.apply(List.of(disabled, new KeyEvent(created(), 0)), ReadModelTables.LIVE);
+        writer.apply(List.of(disabled, new KeyEvent(created(), 0)), ProjectionTables.LIVE);
 
         assertThat(row().get("disabled")).isEqualTo(false);
         assertThat(lookup().get("disabled")).isEqualTo(false);
@@ -201,7 +203,7 @@ class ReadModelWriterTest {
         jdbc.execute("create table if not exists read_model.api_key_rebuild (like read_model.api_key including all)");
         jdbc.execute("create table if not exists read_model.key_lookup_rebuild (like read_model.key_lookup including all)");
 
-        writer.apply(List.of(new KeyEvent(created(), 0)), ReadModelTables.REBUILD);
+        writer.apply(List.of(new KeyEvent(created(), 0)), ProjectionTables.REBUILD);
 
         assertThat(jdbc.queryForObject("select count(*) from read_model.api_key_rebuild where id = ?", Long.class, key))
                 .isEqualTo(1);
@@ -210,7 +212,7 @@ class ReadModelWriterTest {
     }
 
     private void apply(KeyEvent event) {
-        writer.apply(List.of(event), ReadModelTables.LIVE);
+        writer.apply(List.of(event), ProjectionTables.LIVE);
     }
 
     private Map<String, Object> row() {

@@ -1,4 +1,4 @@
-package dev.apikeys.query.projection;
+package dev.apikeys.query.replay;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -6,63 +6,66 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
-import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Rebuilds the read model from the first event without ever serving an empty or partial one: it
- * fills copies of the tables while the live ones keep answering (and the read-model processor keeps
- * them current), then, holding the live tables locked for a moment, applies what arrived meanwhile
- * and puts the copies in their place in one transaction. The processor's position stays: it
- * applies again, idempotently, what the rebuild had already applied. Readers wait only for the
- * swap. Several query-side instances: a PostgreSQL advisory lock lets one rebuild run at a time,
- * and the swap locks the tables, so processors on every instance simply wait for it.
+ * Rebuilds one projection from the first event without ever serving an empty or partial one: it
+ * fills copies of the tables while the live ones keep answering (and the processor keeps them
+ * current), then, holding the live tables locked for a moment, applies what arrived meanwhile and
+ * puts the copies in their place in one transaction. The processor's position stays: it applies
+ * again, idempotently, what the rebuild had already applied. Readers wait only for the swap.
+ * Several query-side instances: a PostgreSQL advisory lock lets one rebuild of a projection run at
+ * a time, and shows every instance that it runs; the swap locks the tables, so processors on every
+ * instance simply wait for it.
  */
-@Component
-public class ReadModelRebuild {
+final class ShadowRebuild {
 
-    private static final Logger log = LoggerFactory.getLogger(ReadModelRebuild.class);
+    private static final Logger log = LoggerFactory.getLogger(ShadowRebuild.class);
 
     /** Events per transaction of the rebuild: large, so each costs a few statements per thousand events. */
     private static final int BATCH = 5000;
-    private static final long ADVISORY_LOCK = 0x61706b6579726d31L;
+    /** "apky" in the advisory lock's upper half; the processor's name hashes into the lower. */
+    private static final int ADVISORY_LOCK_SPACE = 0x61706b79;
     private static final String SELECT = """
             select global_index, sequence_number, payload_type, payload_revision, payload
               from event_store.domain_event_entry""";
 
+    private final BatchProjection projection;
     private final Serializer eventSerializer;
-    private final ReadModelWriter writer;
     private final TransactionTemplate transactions;
     private final JdbcTemplate jdbc;
     private final DataSource dataSource;
+    private final int lockKey;
     private final AtomicBoolean running = new AtomicBoolean();
 
-    ReadModelRebuild(@Qualifier("eventSerializer") Serializer eventSerializer, ReadModelWriter writer,
-            TransactionTemplate transactions, JdbcTemplate jdbc, DataSource dataSource) {
+    ShadowRebuild(BatchProjection projection, Serializer eventSerializer, TransactionTemplate transactions,
+            JdbcTemplate jdbc, DataSource dataSource) {
+        this.projection = projection;
         this.eventSerializer = eventSerializer;
-        this.writer = writer;
         this.transactions = transactions;
         this.jdbc = jdbc;
         this.dataSource = dataSource;
+        this.lockKey = projection.processorName().hashCode();
     }
 
-    /** @return false when a rebuild is running already, here or in another instance */
-    public boolean start() {
+    /** @return false when a rebuild of this projection is running already, here or in another instance */
+    boolean start() {
         if (!running.compareAndSet(false, true)) {
             return false;
         }
@@ -87,41 +90,46 @@ public class ReadModelRebuild {
                     advisoryUnlock(lock);
                 }
             } catch (SQLException | RuntimeException e) {
-                log.error("Rebuilding the read model failed; the live read model is untouched", e);
+                log.error("Rebuilding {} failed; its live tables are untouched", projection.processorName(), e);
             } finally {
                 running.set(false);
             }
-        }, "read-model-rebuild");
+        }, "rebuild-" + projection.processorName());
         rebuilder.setDaemon(true);
         rebuilder.start();
         return true;
     }
 
-    public boolean isRunning() {
-        return running.get();
+    /** Whether a rebuild of this projection runs here or, holding its advisory lock, in any instance. */
+    boolean isRunning() {
+        return running.get() || Boolean.TRUE.equals(jdbc.queryForObject("""
+                select exists (select 1 from pg_locks
+                                where locktype = 'advisory' and granted and objsubid = 2
+                                  and database = (select oid from pg_database where datname = current_database())
+                                  and classid = ?::bigint::oid and objid = ?::bigint::oid)
+                """, Boolean.class, (long) ADVISORY_LOCK_SPACE, Integer.toUnsignedLong(lockKey)));
     }
 
     private void rebuild() {
         long start = System.nanoTime();
-        jdbc.execute("drop table if exists " + ReadModelTables.REBUILD.apiKey() + ", "
-                + ReadModelTables.REBUILD.keyLookup());
-        jdbc.execute("create table " + ReadModelTables.REBUILD.apiKey() + " (like " + ReadModelTables.LIVE.apiKey()
-                + " including all)");
-        jdbc.execute("create table " + ReadModelTables.REBUILD.keyLookup() + " (like "
-                + ReadModelTables.LIVE.keyLookup() + " including all)");
+        for (String table : projection.tables()) {
+            jdbc.execute("drop table if exists " + ProjectionTables.REBUILD.of(table));
+            jdbc.execute("create table " + ProjectionTables.REBUILD.of(table) + " (like "
+                    + ProjectionTables.LIVE.of(table) + " including all)");
+        }
         Progress progress = new Progress();
         catchUp(progress);
         transactions.executeWithoutResult(status -> swap(progress));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        log.info("Read model rebuilt from {} events in {} ms ({} events/s)", progress.events, took.toMillis(),
+        log.info("{} rebuilt from {} events in {} ms ({} events/s)", projection.processorName(), progress.events,
+                took.toMillis(),
                 took.isZero() ? progress.events : Math.round(progress.events / (took.toNanos() / 1e9)));
     }
 
     /**
-     * Fills the copies up to about now while the live read model keeps serving. Reading and
-     * decoding the next batch (this machine's CPU) overlaps with writing the last one (the
-     * database's): a reader thread hands batches over to this one, which writes each in a
-     * transaction of its own.
+     * Fills the copies up to about now while the live tables keep serving. Reading and decoding the
+     * next batch (this machine's CPU) overlaps with writing the last one (the database's): a reader
+     * thread hands batches over to this one, which writes each in a transaction of its own.
      */
     private void catchUp(Progress progress) {
         BlockingQueue<List<KeyEvent>> batches = new ArrayBlockingQueue<>(2);
@@ -139,7 +147,7 @@ public class ReadModelRebuild {
                 readFailure.set(e);
                 batches.offer(List.of());
             }
-        }, "read-model-rebuild-reader");
+        }, "rebuild-reader-" + projection.processorName());
         reader.setDaemon(true);
         reader.start();
         try {
@@ -147,7 +155,7 @@ public class ReadModelRebuild {
             do {
                 batch = batches.take();
                 List<KeyEvent> writing = batch;
-                transactions.executeWithoutResult(status -> writer.apply(writing, ReadModelTables.REBUILD));
+                transactions.executeWithoutResult(status -> projection.apply(writing, ProjectionTables.REBUILD));
             } while (batch.size() >= BATCH);
             reader.join();
         } catch (InterruptedException e) {
@@ -161,20 +169,41 @@ public class ReadModelRebuild {
         }
     }
 
-    /** In the swap's transaction, holding the live tables: nothing can change them meanwhile. */
+    /**
+     * In the swap's transaction, holding the live tables: nothing can change them meanwhile. The
+     * copies take the live tables' names, and their indexes and constraints the live ones' names,
+     * so the next rebuild and any later migration find what the first migration made.
+     */
     private void swap(Progress progress) {
-        jdbc.execute("lock table " + ReadModelTables.LIVE.apiKey() + ", " + ReadModelTables.LIVE.keyLookup()
-                + " in access exclusive mode");
+        jdbc.execute("lock table " + String.join(", ", projection.tables().stream()
+                .map(ProjectionTables.LIVE::of).toList()) + " in access exclusive mode");
         List<KeyEvent> batch;
         do {
             batch = read(progress);
-            writer.apply(batch, ReadModelTables.REBUILD);
+            projection.apply(batch, ProjectionTables.REBUILD);
         } while (batch.size() >= BATCH);
-        jdbc.execute("alter table read_model.api_key rename to api_key_retired");
-        jdbc.execute("alter table read_model.api_key_rebuild rename to api_key");
-        jdbc.execute("alter table read_model.key_lookup rename to key_lookup_retired");
-        jdbc.execute("alter table read_model.key_lookup_rebuild rename to key_lookup");
-        jdbc.execute("drop table read_model.api_key_retired, read_model.key_lookup_retired");
+        for (String table : projection.tables()) {
+            Map<String, String> liveIndexes = indexes(table);
+            jdbc.execute("drop table " + ProjectionTables.LIVE.of(table));
+            jdbc.execute("alter table " + ProjectionTables.REBUILD.of(table) + " rename to " + table);
+            indexes(table).forEach((shape, name) -> {
+                String liveName = liveIndexes.get(shape);
+                if (liveName != null && !liveName.equals(name)) {
+                    jdbc.execute("alter index read_model." + name + " rename to " + liveName);
+                }
+            });
+        }
+    }
+
+    /** The table's indexes by what they index (their definition without names), each with its name. */
+    private Map<String, String> indexes(String table) {
+        Map<String, String> byShape = new LinkedHashMap<>();
+        jdbc.query("select indexname, indexdef from pg_indexes where schemaname = 'read_model' and tablename = ?",
+                (RowCallbackHandler) row -> byShape.put(
+                        row.getString("indexdef").replaceFirst(" INDEX \\S+ ON \\S+ ", " INDEX ON "),
+                        row.getString("indexname")),
+                table);
+        return byShape;
     }
 
     /**
@@ -206,16 +235,18 @@ public class ReadModelRebuild {
         return events;
     }
 
-    private static void advisoryUnlock(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("select pg_advisory_unlock(?)")) {
-            statement.setLong(1, ADVISORY_LOCK);
+    private void advisoryUnlock(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("select pg_advisory_unlock(?, ?)")) {
+            statement.setInt(1, ADVISORY_LOCK_SPACE);
+            statement.setInt(2, lockKey);
             statement.execute();
         }
     }
 
-    private static boolean tryAdvisoryLock(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("select pg_try_advisory_lock(?)")) {
-            statement.setLong(1, ADVISORY_LOCK);
+    private boolean tryAdvisoryLock(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("select pg_try_advisory_lock(?, ?)")) {
+            statement.setInt(1, ADVISORY_LOCK_SPACE);
+            statement.setInt(2, lockKey);
             try (ResultSet result = statement.executeQuery()) {
                 result.next();
                 return result.getBoolean(1);
