@@ -23,8 +23,9 @@ import org.springframework.context.annotation.Bean;
  * being woken, a pooled processor looks at its stream only every 500 ms.
  * <p>
  * Axon's JPA event store autoconfiguration backs off once an EventStore bean exists, taking the
- * storage engine and the registration of its entities with it, so both are restated here exactly
- * as Axon 4.13 builds them.
+ * storage engine and the registration of its entities with it, so both are restated here as Axon
+ * 4.13 builds them, with a storage engine that reads tracked events with index-friendly queries
+ * ({@link GapReadingEventStorageEngine}).
  */
 @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
 @RegisterDefaultEntities(packages = "org.axonframework.eventsourcing.eventstore.jpa")
@@ -45,12 +46,15 @@ class EventStoreTailing {
                         .claimExtensionThreshold(CLAIM_EXTENSION_THRESHOLD_MILLIS)));
     }
 
+    /** Events per query of a stream: a catch-up of a million is a thousand queries, not ten thousand. */
+    private static final int TRACKED_BATCH = 1000;
+
     @Bean
     EventStorageEngine eventStorageEngine(Serializer defaultSerializer,
             PersistenceExceptionResolver persistenceExceptionResolver,
             @Qualifier("eventSerializer") Serializer eventSerializer, Configuration configuration,
             EntityManagerProvider entityManagerProvider, TransactionManager transactionManager) {
-        return JpaEventStorageEngine.builder()
+        return new GapReadingEventStorageEngine(JpaEventStorageEngine.builder()
                 .snapshotSerializer(defaultSerializer)
                 .upcasterChain(configuration.upcasterChain())
                 .persistenceExceptionResolver(persistenceExceptionResolver)
@@ -58,7 +62,10 @@ class EventStoreTailing {
                 .snapshotFilter(configuration.snapshotFilter())
                 .entityManagerProvider(entityManagerProvider)
                 .transactionManager(transactionManager)
-                .build();
+                .batchSize(TRACKED_BATCH)
+                .maxGapOffset(GapReadingEventStorageEngine.MAX_GAP_OFFSET)
+                .gapTimeout((int) GapReadingEventStorageEngine.GAP_TIMEOUT_MILLIS)
+                .gapCleaningThreshold(GapReadingEventStorageEngine.GAP_CLEANING_THRESHOLD), transactionManager);
     }
 
     @Bean(name = "eventBus")
