@@ -1,47 +1,25 @@
 package dev.apikeys.query.audit;
 
 import dev.apikeys.events.ApiKeyCreated;
-import jakarta.persistence.Column;
-import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.LongSupplier;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
 
 /**
  * The publisher's own view of a key. Only ApiKeyCreated describes the key; the later events carry
  * its id, owner and time, so each audit record is completed from this state.
  */
-@Entity
-@Table(schema = "read_model", name = "audit_key_state")
-class AuditKeyState {
+final class AuditKeyState {
 
-    @Id
-    private UUID keyId;
-
-    @Column(nullable = false)
-    private String userId;
-
-    private String organizationId;
-
-    @Column(nullable = false)
-    private String name;
-
-    @Column(nullable = false)
-    private String keyPrefix;
-
-    @JdbcTypeCode(SqlTypes.JSON)
-    @Column(nullable = false)
-    private List<String> scopes;
-
+    private final UUID keyId;
+    private final String userId;
+    private final String organizationId;
+    private final String name;
+    private final String keyPrefix;
+    private final List<String> scopes;
     private Instant expiresAt;
-
     private boolean disabled;
-
     private boolean deleted;
 
     /**
@@ -50,17 +28,64 @@ class AuditKeyState {
      */
     private Long nextSequence;
 
-    protected AuditKeyState() {
+    AuditKeyState(ApiKeyCreated created) {
+        this(created.keyId(), created.userId(), created.organizationId(), created.name(), created.keyPrefix(),
+                created.scopes(), created.expiresAt(), false, false, null);
     }
 
-    AuditKeyState(ApiKeyCreated created) {
-        this.keyId = created.keyId();
-        this.userId = created.userId();
-        this.organizationId = created.organizationId();
-        this.name = created.name();
-        this.keyPrefix = created.keyPrefix();
-        this.scopes = List.copyOf(created.scopes());
-        this.expiresAt = created.expiresAt();
+    /** As stored in {@code read_model.audit_key_state}. */
+    AuditKeyState(UUID keyId, String userId, String organizationId, String name, String keyPrefix,
+            List<String> scopes, Instant expiresAt, boolean disabled, boolean deleted, Long nextSequence) {
+        this.keyId = keyId;
+        this.userId = userId;
+        this.organizationId = organizationId;
+        this.name = name;
+        this.keyPrefix = keyPrefix;
+        this.scopes = List.copyOf(scopes);
+        this.expiresAt = expiresAt;
+        this.disabled = disabled;
+        this.deleted = deleted;
+        this.nextSequence = nextSequence;
+    }
+
+    UUID keyId() {
+        return keyId;
+    }
+
+    String userId() {
+        return userId;
+    }
+
+    String organizationId() {
+        return organizationId;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String keyPrefix() {
+        return keyPrefix;
+    }
+
+    List<String> scopes() {
+        return scopes;
+    }
+
+    Instant expiresAt() {
+        return expiresAt;
+    }
+
+    boolean disabled() {
+        return disabled;
+    }
+
+    boolean deleted() {
+        return deleted;
+    }
+
+    Long nextSequence() {
+        return nextSequence;
     }
 
     void disable() {

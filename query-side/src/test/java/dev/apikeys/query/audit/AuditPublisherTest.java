@@ -3,6 +3,7 @@ package dev.apikeys.query.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -24,6 +25,7 @@ import dev.apikeys.events.EventMetadata;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +46,6 @@ import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.util.ReflectionTestUtils;
 
 class AuditPublisherTest {
 
@@ -67,20 +68,24 @@ class AuditPublisherTest {
 
     @BeforeEach
     void setUp() {
-        AuditKeyStates repository = mock(AuditKeyStates.class);
-        when(repository.findById(any())).thenAnswer(call -> Optional.ofNullable(states.get(call.<UUID>getArgument(0))));
-        when(repository.save(any())).thenAnswer(call -> {
-            AuditKeyState state = call.getArgument(0);
-            states.put((UUID) ReflectionTestUtils.getField(state, "keyId"), state);
-            return state;
+        AuditKeyStateTable table = mock(AuditKeyStateTable.class);
+        when(table.load(any())).thenAnswer(call -> {
+            Map<UUID, AuditKeyState> found = new HashMap<>();
+            call.<Collection<UUID>>getArgument(0).stream().filter(states::containsKey)
+                    .forEach(id -> found.put(id, states.get(id)));
+            return found;
         });
+        doAnswer(call -> {
+            call.<Collection<AuditKeyState>>getArgument(0).forEach(state -> states.put(state.keyId(), state));
+            return null;
+        }).when(table).save(any());
         kafkaAnswer = CompletableFuture.completedFuture(new RecordMetadata(new TopicPartition("t", 0), 0, 0, 0, 0, 0));
         AuditTopicProducer producer = mock(AuditTopicProducer.class);
         when(producer.send(any())).thenAnswer(call -> {
             sent.add(call.getArgument(0));
             return kafkaAnswer;
         });
-        publisher = new AuditPublisher(repository, producer,
+        publisher = new AuditPublisher(table, producer,
                 new AuditProperties("apikeys.audit.v1", "/apikeys", "unused:9092", 3, (short) 1), eventStore);
     }
 
@@ -303,12 +308,34 @@ class AuditPublisherTest {
     void aSendThatFailedAtOnceFailsTheBatchBeforeItsNextEvent() {
         kafkaAnswer = new CompletableFuture<>();
         kafkaAnswer.completeExceptionally(new org.apache.kafka.common.errors.TimeoutException("Kafka is down"));
-        DomainEventMessage<?> message = message(0, created("org-1", EXPIRES_AT));
-        UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(message);
+        DomainEventMessage<?> creation = message(0, created("org-1", EXPIRES_AT));
+        DomainEventMessage<?> disabling = message(1, new ApiKeyDisabled(KEY, "user-1", CREATED_AT.plusSeconds(1)));
+        UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(creation);
+        publisher.on((ApiKeyCreated) creation.getPayload(), creation, 0, batch);
+        publisher.on((ApiKeyDisabled) disabling.getPayload(), disabling, 1, batch);
 
-        assertThatThrownBy(() -> publisher.on((ApiKeyCreated) message.getPayload(), message, 0, batch))
-                .isInstanceOf(AuditPublicationFailed.class);
-        batch.rollback();
+        assertThatThrownBy(batch::commit).isInstanceOf(AuditPublicationFailed.class);
+        assertThat(sent).as("nothing sent after the failed one").hasSize(1);
+    }
+
+    @Test
+    void aBatchPublishesItsEventsInOrderWithOneReadAndOneWriteOfTheStates() {
+        DomainEventMessage<?> creation = message(0, created("org-1", EXPIRES_AT));
+        DomainEventMessage<?> disabling = message(1, new ApiKeyDisabled(KEY, "user-1", CREATED_AT.plusSeconds(1)));
+        DomainEventMessage<?> use = usage(0, new ApiKeyUsed(KEY, "user-1", CREATED_AT.plusSeconds(2)));
+        UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(creation);
+        publisher.on((ApiKeyCreated) creation.getPayload(), creation, 0, batch);
+        publisher.on((ApiKeyDisabled) disabling.getPayload(), disabling, 1, batch);
+        publisher.on((ApiKeyUsed) use.getPayload(), use, 0, batch);
+        assertThat(sent).as("nothing is sent before the batch commits").isEmpty();
+
+        batch.commit();
+
+        assertThat(sent).extracting(record -> header(record, "ce_type"))
+                .containsExactly("apikey.created", "apikey.disabled", "apikey.used");
+        assertThat(sent).extracting(record -> value(record).get("sequence").asLong()).containsExactly(0L, 1L, 2L);
+        assertThat(sent.get(2)).extracting(record -> value(record).get("disabled").asBoolean()).isEqualTo(true);
+        assertThat(states.get(KEY).nextSequence()).isEqualTo(3L);
     }
 
     private void handleInItsOwnBatch(DomainEventMessage<?> message) {
@@ -324,7 +351,7 @@ class AuditPublisherTest {
         } else if (payload instanceof ApiKeyRotated event) {
             publisher.on(event, message, sequence, batch);
         } else if (payload instanceof ApiKeyUsed event) {
-            publisher.on(event, message, batch);
+            publisher.on(event, message, sequence, batch);
         } else {
             publisher.on((ApiKeyDeleted) payload, message, sequence, batch);
         }
