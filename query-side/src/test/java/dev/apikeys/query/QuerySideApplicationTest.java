@@ -110,7 +110,7 @@ class QuerySideApplicationTest {
         assertThat(readModelFlyway.info().applied())
                 .filteredOn(migration -> migration.getVersion() != null)
                 .extracting(migration -> migration.getVersion().getVersion())
-                .containsExactly("1", "2", "3", "4", "5");
+                .containsExactly("1", "2", "3", "4", "5", "6");
         assertThat(readModelFlyway.info().pending()).isEmpty();
     }
 

@@ -1,5 +1,6 @@
 package dev.apikeys.query.consistency;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.axonframework.eventhandling.ReplayToken;
@@ -35,9 +36,7 @@ public class ProcessorTokens {
      */
     public long appliedByEverySegment(String processorName) {
         return positions(processorName).stream()
-                .mapToLong(position -> position.gaps().stream()
-                        .mapToLong(gap -> gap - 1)
-                        .reduce(position.index(), Math::min))
+                .mapToLong(SegmentPosition::appliedUpTo)
                 .min()
                 .orElse(-1);
     }
@@ -60,6 +59,20 @@ public class ProcessorTokens {
         return atReset == null || replay.getCurrentToken() != null && replay.getCurrentToken().covers(atReset);
     }
 
+    /** Each segment of the processor, who claims it (null: nobody) and up to where it applied every event. */
+    public List<SegmentClaim> claims(String processorName) {
+        List<StoredToken> rows = rows(processorName);
+        int[] segmentIds = rows.stream().mapToInt(StoredToken::segment).toArray();
+        return rows.stream()
+                .map(row -> {
+                    SegmentPosition position = SegmentPosition.of(
+                            Segment.computeSegment(row.segment(), segmentIds), row.token(serializer));
+                    return new SegmentClaim(row.segment(), row.owner(), position.appliedUpTo());
+                })
+                .sorted(Comparator.comparingInt(SegmentClaim::segment))
+                .toList();
+    }
+
     List<SegmentPosition> positions(String processorName) {
         List<StoredToken> rows = rows(processorName);
         int[] segmentIds = rows.stream().mapToInt(StoredToken::segment).toArray();
@@ -71,16 +84,16 @@ public class ProcessorTokens {
 
     private List<StoredToken> rows(String processorName) {
         return jdbc.query("""
-                select segment, token, token_type
+                select segment, owner, token, token_type
                   from read_model.token_entry
                  where processor_name = :name
                 """, Map.of("name", processorName),
-                (row, rowNumber) -> new StoredToken(row.getInt("segment"), row.getBytes("token"),
-                        row.getString("token_type")));
+                (row, rowNumber) -> new StoredToken(row.getInt("segment"), row.getString("owner"),
+                        row.getBytes("token"), row.getString("token_type")));
     }
 
     /** A row of the token table, deserialized as Axon's TokenEntry does. */
-    private record StoredToken(int segment, byte[] data, String type) {
+    private record StoredToken(int segment, String owner, byte[] data, String type) {
 
         TrackingToken token(Serializer serializer) {
             return data == null

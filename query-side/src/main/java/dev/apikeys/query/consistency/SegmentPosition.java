@@ -29,6 +29,11 @@ record SegmentPosition(Segment segment, long index, Set<Long> gaps) {
         return new SegmentPosition(segment, position.position().orElse(-1), Set.of());
     }
 
+    /** The highest global index up to which every committed event is applied: below its first gap. */
+    long appliedUpTo() {
+        return gaps.stream().mapToLong(gap -> gap - 1).reduce(index, Math::min);
+    }
+
     boolean hasApplied(long globalIndex) {
         return globalIndex <= index && !gaps.contains(globalIndex);
     }

@@ -1,6 +1,7 @@
 package dev.apikeys.query.operations;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 
 /**
  * One processor as {@code GET /actuator/projections} shows it. Named explicitly: the actuator
@@ -10,6 +11,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param head the event store's highest global index; -1 for an empty store
  * @param lagEvents the committed events after {@code position}
  * @param replaying whether any segment, on whichever instance, is replaying
+ * @param segments each segment, the instance that claims it and its position: how the instances
+ *        share the processor
  */
 record ProjectionStatus(
         @JsonProperty("name") String name,
@@ -17,7 +20,13 @@ record ProjectionStatus(
         @JsonProperty("position") long position,
         @JsonProperty("head") long head,
         @JsonProperty("lag_events") long lagEvents,
-        @JsonProperty("replaying") boolean replaying) {
+        @JsonProperty("replaying") boolean replaying,
+        @JsonProperty("segments") List<Segment> segments) {
+
+    /** @param owner the node id ({@code apikeys.node-id}) of the instance claiming it; null for nobody */
+    record Segment(@JsonProperty("segment") int segment, @JsonProperty("owner") String owner,
+            @JsonProperty("position") long position) {
+    }
 
     enum Status {
         @JsonProperty("running") RUNNING,

@@ -1,6 +1,7 @@
 package dev.apikeys.query.operations;
 
 import dev.apikeys.query.consistency.ProcessorTokens;
+import dev.apikeys.query.consistency.SegmentClaim;
 import dev.apikeys.query.operations.ProjectionStatus.Status;
 import dev.apikeys.query.replay.ShadowRebuilds;
 import java.util.List;
@@ -50,10 +51,13 @@ class Projections {
     ProjectionStatus status(String name) {
         StreamingEventProcessor processor = processor(name)
                 .orElseThrow(() -> new IllegalArgumentException("No streaming processor " + name));
-        long position = tokens.appliedByEverySegment(name);
+        List<SegmentClaim> claims = tokens.claims(name);
+        long position = claims.stream().mapToLong(SegmentClaim::position).min().orElse(-1);
         Backlog backlog = backlog(position);
         return new ProjectionStatus(name, status(processor), position, backlog.head(), backlog.events(),
-                tokens.replaying(name) || rebuilds.running(name));
+                tokens.replaying(name) || rebuilds.running(name),
+                claims.stream().map(claim -> new ProjectionStatus.Segment(claim.segment(), claim.owner(),
+                        claim.position())).toList());
     }
 
     long lagEvents(String name) {
