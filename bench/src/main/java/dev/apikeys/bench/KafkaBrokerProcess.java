@@ -28,6 +28,8 @@ final class KafkaBrokerProcess implements AutoCloseable {
     private final int port;
     private final Path output;
     private Process process;
+    /** CPU time of the broker JVMs killed before this one, so that a restart does not hide it. */
+    private Duration cpuTimeOfEarlierJvms = Duration.ZERO;
 
     KafkaBrokerProcess(Path logDirectory, int port, Path output) {
         this.logDirectory = logDirectory;
@@ -76,14 +78,15 @@ final class KafkaBrokerProcess implements AutoCloseable {
         }
     }
 
-    /** CPU time the broker's current JVM has used so far; zero while there is none. */
+    /** CPU time the broker's JVMs have used so far. */
     synchronized Duration cpuTime() {
-        return process == null ? Duration.ZERO : CpuUsage.cpuTime(process.toHandle());
+        return process == null ? cpuTimeOfEarlierJvms : cpuTimeOfEarlierJvms.plus(CpuUsage.cpuTime(process.toHandle()));
     }
 
     /** Takes Kafka away at once, as a crash would: SIGKILL, no graceful shutdown. */
     synchronized void kill() throws InterruptedException {
         if (process != null) {
+            cpuTimeOfEarlierJvms = cpuTime();
             process.destroyForcibly();
             process.waitFor();
             process = null;
