@@ -20,6 +20,7 @@ final class AuditCatchUpPhase {
     /** {@code audit_catchup_events_per_s}: the publisher's backlog over the time from broker-ready to lag 0. */
     void run() throws Exception {
         BenchSettings settings = context.settings();
+        context.awaitQuietStore();
         context.progress().line("killing the Kafka broker");
         broker.kill();
         long keys = settings.count(BACKLOG, 10_000) / BenchDatabase.EVENTS_PER_KEY;

@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -61,6 +62,43 @@ final class BenchDatabase {
                 ResultSet count = statement.executeQuery("select count(*) from event_store.domain_event_entry")) {
             count.next();
             return count.getLong(1);
+        }
+    }
+
+    /**
+     * Waits until nothing has been appended for {@code quietFor}. The generated events must not
+     * be inserted while the service appends (usage facts land up to a flush interval after the
+     * last verification): one statement takes its global indexes from the sequence over seconds,
+     * so an event the service commits meanwhile lies beyond indexes not yet committed, and every
+     * processor then carries those thousands of indexes as gaps.
+     *
+     * @return whether the store was quiet within {@code within}
+     */
+    boolean awaitQuietStore(Duration quietFor, Duration within) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        long head = head();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < quietFor.toNanos()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(250);
+            long now = head();
+            if (now != head) {
+                head = now;
+                quietSince = System.nanoTime();
+            }
+        }
+        return true;
+    }
+
+    private long head() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+                Statement statement = connection.createStatement();
+                ResultSet head = statement.executeQuery(
+                        "select coalesce(max(global_index), -1) from event_store.domain_event_entry")) {
+            head.next();
+            return head.getLong(1);
         }
     }
 

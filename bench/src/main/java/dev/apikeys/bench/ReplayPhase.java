@@ -25,6 +25,7 @@ final class ReplayPhase {
         BenchSettings settings = context.settings();
         // Generating the events alone takes most of a minute; not worth starting without time to wait.
         context.requireTimeLeft(settings.seconds(90));
+        context.awaitQuietStore();
         long wanted = settings.count(EVENTS, 20_000);
         long stored = context.database().countEvents();
         long keys = Math.max(0, (wanted - stored + BenchDatabase.EVENTS_PER_KEY - 1) / BenchDatabase.EVENTS_PER_KEY);
