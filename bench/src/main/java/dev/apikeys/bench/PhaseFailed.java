@@ -6,4 +6,8 @@ final class PhaseFailed extends RuntimeException {
     PhaseFailed(String message) {
         super(message);
     }
+
+    PhaseFailed(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -54,7 +54,7 @@ final class ReplayPhase {
                 context.progress().line("  replaying for %.0f s", seconds(replaying));
                 nextReport += TimeUnit.SECONDS.toNanos(10);
             }
-            Thread.sleep(100);
+            Thread.sleep(250);
         }
         double took = seconds(replaying);
         context.progress().line("  replay ended after %.1f s: %,.0f events/s", took, events / took);

@@ -3,7 +3,7 @@ package dev.apikeys.bench;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,8 +23,14 @@ final class ServiceAdmin {
     static final String READ_MODEL = "apikey-read-model";
     static final String AUDIT_PUBLISHER = "apikey-audit-publisher";
     private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** Often enough that a catch-up of seconds is timed to a few percent. */
-    private static final long POLL_MILLIS = 200;
+    /**
+     * Each poll counts the events after every processor's position, which costs the database more
+     * the longer the backlog: a long backlog is polled rarely (up to 2 s apart), a short one often
+     * enough (200 ms) that a catch-up of seconds is timed to a few percent.
+     */
+    private static final long MIN_POLL_MILLIS = 200;
+    private static final long MAX_POLL_MILLIS = 2000;
+    private static final long LAG_EVENTS_PER_POLL_MILLISECOND = 50;
     private static final TypeReference<List<ProcessorStatus>> STATUSES = new TypeReference<>() {
     };
 
@@ -57,13 +63,13 @@ final class ServiceAdmin {
         try {
             return json.readValue(body, STATUSES);
         } catch (IOException e) {
-            throw new IllegalStateException("Unreadable /actuator/projections: " + body, e);
+            throw new PhaseFailed("unreadable /actuator/projections: " + body, e);
         }
     }
 
     ProcessorStatus projection(String name) {
         return projections().stream().filter(status -> status.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("No processor " + name + " in /actuator/projections"));
+                .orElseThrow(() -> new PhaseFailed("no processor " + name + " in /actuator/projections"));
     }
 
     void startReplay(String processor) {
@@ -100,7 +106,7 @@ final class ServiceAdmin {
             List<ProcessorStatus> statuses = projections().stream()
                     .filter(status -> processor == null || status.name().equals(processor)).toList();
             if (statuses.isEmpty()) {
-                throw new IllegalStateException("No processor " + processor + " in /actuator/projections");
+                throw new PhaseFailed("no processor " + processor + " in /actuator/projections");
             }
             for (ProcessorStatus status : statuses) {
                 lagsAtStart.putIfAbsent(status.name(), status.lagEvents());
@@ -130,20 +136,26 @@ final class ServiceAdmin {
                 statuses.forEach(status -> lagsAtLastReport.put(status.name(), status.lagEvents()));
                 lastReport = now;
             }
-            Thread.sleep(POLL_MILLIS);
+            long largestLag = statuses.stream().mapToLong(ProcessorStatus::lagEvents).max().orElse(0);
+            Thread.sleep(Math.max(MIN_POLL_MILLIS, Math.min(MAX_POLL_MILLIS, largestLag / LAG_EVENTS_PER_POLL_MILLISECOND)));
         }
+    }
+
+    private static String requestLine(byte[] request) {
+        String head = new String(request, 0, Math.min(request.length, 200), StandardCharsets.US_ASCII);
+        return head.substring(0, head.indexOf(" HTTP/1.1"));
     }
 
     private String call(byte[] request, int expectedStatus) {
         try (HttpConnection connection = endpoint.connect()) {
             int status = connection.exchange(request);
             if (status != expectedStatus) {
-                throw new IllegalStateException("Expected " + expectedStatus + " but got " + status + ": "
-                        + connection.bodyText(0, 500));
+                throw new PhaseFailed(requestLine(request) + " answered " + status + " rather than " + expectedStatus
+                        + ": " + connection.bodyText(0, 500));
             }
             return connection.bodyText();
         } catch (IOException e) {
-            throw new UncheckedIOException("The service did not answer an operator call", e);
+            throw new PhaseFailed("the service did not answer " + requestLine(request) + ": " + e, e);
         }
     }
 }
