@@ -15,12 +15,14 @@ import java.util.Optional;
  *
  * @param machineBusyTicks all cores' non-idle time from {@code /proc/stat}, in clock ticks
  * @param machineTotalTicks all cores' time from {@code /proc/stat}, in clock ticks
- * @param processes CPU time so far of the service, PostgreSQL (its server and every backend), the
- *        broker and the harness, in that order
+ * @param processes CPU time so far of the service, PostgreSQL (its server and every backend, which
+ *        includes other users' connections to it), the broker and the harness, in that order
  */
 record CpuUsage(long atNanos, long machineBusyTicks, long machineTotalTicks, List<Duration> processes) {
 
     private static final List<String> NAMES = List.of("service", "postgres", "broker", "harness");
+    /** The unit of /proc's times; 100 on Linux. */
+    private static final long USER_HZ = 100;
 
     static CpuUsage now(ServiceProcess service, Optional<ProcessHandle> postgres, KafkaBrokerProcess broker) {
         long busy = 0;
@@ -36,8 +38,7 @@ record CpuUsage(long atNanos, long machineBusyTicks, long machineTotalTicks, Lis
         } catch (IOException | RuntimeException e) {
             // No /proc/stat: the machine's share stays unknown (0 of 0).
         }
-        Duration postgresTime = postgres.map(server -> server.descendants().map(CpuUsage::cpuTime)
-                .reduce(cpuTime(server), Duration::plus)).orElse(Duration.ZERO);
+        Duration postgresTime = postgres.map(CpuUsage::serverCpuTime).orElse(Duration.ZERO);
         return new CpuUsage(System.nanoTime(), busy, total, List.of(service.cpuTime(), postgresTime,
                 broker.cpuTime(), cpuTime(ProcessHandle.current())));
     }
@@ -49,7 +50,8 @@ record CpuUsage(long atNanos, long machineBusyTicks, long machineTotalTicks, Lis
         StringBuilder shares = new StringBuilder();
         double accounted = 0;
         for (int i = 0; i < NAMES.size(); i++) {
-            double share = processes.get(i).minus(earlier.processes.get(i)).toNanos() / 1e9 / seconds;
+            // A process that ended meanwhile reads as zero: count nothing rather than less than nothing.
+            double share = Math.max(0, processes.get(i).minus(earlier.processes.get(i)).toNanos() / 1e9 / seconds);
             accounted += share;
             shares.append(String.format(Locale.ROOT, "%s %.2f%s, ", NAMES.get(i), share, i == 0 ? " cores" : ""));
         }
@@ -61,5 +63,27 @@ record CpuUsage(long atNanos, long machineBusyTicks, long machineTotalTicks, Lis
 
     static Duration cpuTime(ProcessHandle process) {
         return process.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /**
+     * A server's own time, that of the children it has reaped (backends that ended, e.g.
+     * pgbench's) and that of its live children: it only grows, however backends come and go.
+     */
+    private static Duration serverCpuTime(ProcessHandle server) {
+        long ticks = ticks(server.pid(), true) + server.children().mapToLong(child -> ticks(child.pid(), false)).sum();
+        return Duration.ofMillis(ticks * 1000 / USER_HZ);
+    }
+
+    /** utime and stime of /proc/pid/stat, and with {@code reaped} cutime and cstime too; 0 if it is gone. */
+    private static long ticks(long pid, boolean reaped) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // After the command in parentheses, fields count from 3 (state); utime is field 14.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return reaped ? ticks + Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : ticks;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 }

@@ -82,12 +82,16 @@ final class LoadRun {
         for (Thread thread : threads) {
             while (thread.isAlive()) {
                 thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextReport - System.nanoTime())));
-                if (System.nanoTime() >= nextReport && thread.isAlive()) {
-                    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startAt);
+                long now = System.nanoTime();
+                if (now >= nextReport && thread.isAlive()) {
+                    long seconds = TimeUnit.NANOSECONDS.toSeconds(now - startAt);
                     progress.line("  %s: %d s of %d, %,d served (%,.0f/s), %,d failed", label, seconds,
                             duration.toSeconds(), served.sum(), served.sum() / (double) Math.max(1, seconds),
                             failed.sum());
-                    nextReport += PROGRESS_NANOS;
+                    // Awaited after another run, this one may be ticks behind: report once, then on time.
+                    while (nextReport <= now) {
+                        nextReport += PROGRESS_NANOS;
+                    }
                 }
             }
         }
