@@ -1,0 +1,145 @@
+package dev.apikeys.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The run's database on this machine's PostgreSQL, and the SQL that fills its event store as the
+ * command side would have, only a million times faster.
+ */
+final class BenchDatabase {
+
+    static final String HOST = "127.0.0.1";
+    static final int PORT = 5432;
+    static final String NAME = "apikeys_bench";
+    static final String USER = "postgres";
+    static final String URL = "jdbc:postgresql://" + HOST + ":" + PORT + "/" + NAME;
+    private static final String MAINTENANCE_URL = "jdbc:postgresql://" + HOST + ":" + PORT + "/postgres";
+    /** Events per generated key: created, disabled, enabled, deleted. */
+    static final int EVENTS_PER_KEY = 4;
+
+    /** Every run starts from an empty database, so no figure depends on what an earlier run left. */
+    void recreate() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(MAINTENANCE_URL, USER, "");
+                Statement statement = connection.createStatement()) {
+            statement.execute("drop database if exists " + NAME + " with (force)");
+            statement.execute("create database " + NAME);
+        }
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** The server's postmaster, whose children are the backends serving every connection. */
+    Optional<ProcessHandle> serverProcess() {
+        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+                Statement statement = connection.createStatement();
+                ResultSet directory = statement.executeQuery("show data_directory")) {
+            directory.next();
+            String pid = Files.readAllLines(Path.of(directory.getString(1), "postmaster.pid")).get(0).trim();
+            return ProcessHandle.of(Long.parseLong(pid));
+        } catch (SQLException | IOException | RuntimeException e) {
+            // Another user's server, or no access to its directory: its share stays unknown.
+            return Optional.empty();
+        }
+    }
+
+    long countEvents() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+                Statement statement = connection.createStatement();
+                ResultSet count = statement.executeQuery("select count(*) from event_store.domain_event_entry")) {
+            count.next();
+            return count.getLong(1);
+        }
+    }
+
+    /**
+     * Waits until nothing has been appended for {@code quietFor}. The generated events must not
+     * be inserted while the service appends (usage facts land up to a flush interval after the
+     * last verification): one statement takes its global indexes from the sequence over seconds,
+     * so an event the service commits meanwhile lies beyond indexes not yet committed, and every
+     * processor then carries those thousands of indexes as gaps.
+     *
+     * @return whether the store was quiet within {@code within}
+     */
+    boolean awaitQuietStore(Duration quietFor, Duration within) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        long head = head();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < quietFor.toNanos()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(250);
+            long now = head();
+            if (now != head) {
+                head = now;
+                quietSince = System.nanoTime();
+            }
+        }
+        return true;
+    }
+
+    private long head() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+                Statement statement = connection.createStatement();
+                ResultSet head = statement.executeQuery(
+                        "select coalesce(max(global_index), -1) from event_store.domain_event_entry")) {
+            head.next();
+            return head.getLong(1);
+        }
+    }
+
+    /**
+     * Appends {@code keys} keys' events in one statement, in the exact serialized form Axon's Jackson
+     * serializer reads (as query-side's ReadModelRebuildBenchmark does), interleaved by key: every
+     * key's created, then every key's disabled, and so on, the worst case for batching. Every key
+     * ends deleted, so none of them lingers in the keys the service verifies against. Then tells
+     * the service's listeners, as a commit by the command side would.
+     *
+     * @param owners prefix of the owners' user ids, 1,000 owners in all
+     * @return the events appended
+     */
+    long appendKeyEvents(long keys, String owners) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+                Statement statement = connection.createStatement()) {
+            long appended = statement.executeUpdate("""
+                    insert into event_store.domain_event_entry (global_index, event_identifier, aggregate_identifier,
+                        sequence_number, type, payload_type, payload_revision, payload, meta_data, time_stamp)
+                    select nextval('event_store.domain_event_entry_seq'), gen_random_uuid()::text, k.id::text, e.seq,
+                           'ApiKey', e.type, '1', convert_to(e.payload, 'UTF8'),
+                           convert_to('{"actor_id":"' || k.owner || '","correlation_id":"bench"}', 'UTF8'),
+                           '2026-01-01T00:00:00Z'
+                      from (select gen_random_uuid() as id, '%s-' || (n %% 1000) as owner, n
+                              from generate_series(1, %d) n) k
+                      cross join lateral (values
+                        (0, 'dev.apikeys.events.ApiKeyCreated', json_build_object('keyId', k.id, 'userId', k.owner,
+                            'organizationId', null, 'name', 'key ' || k.n, 'keyPrefix', 'sk_abcde',
+                            'keyHash', md5(k.id::text) || md5(k.n::text), 'scopes', json_build_array('models:read'),
+                            'expiresAt', null, 'createdAt', '2026-01-01T00:00:00Z', 'rotatedFrom', null)::text),
+                        (1, 'dev.apikeys.events.ApiKeyDisabled', json_build_object('keyId', k.id, 'userId', k.owner,
+                            'disabledAt', '2026-01-01T00:00:01Z')::text),
+                        (2, 'dev.apikeys.events.ApiKeyEnabled', json_build_object('keyId', k.id, 'userId', k.owner,
+                            'enabledAt', '2026-01-01T00:00:02Z')::text),
+                        (3, 'dev.apikeys.events.ApiKeyDeleted', json_build_object('keyId', k.id, 'userId', k.owner,
+                            'deletedAt', '2026-01-01T00:00:03Z')::text)) as e(seq, type, payload)
+                     order by e.seq, k.n
+                    """.formatted(owners, keys));
+            statement.execute("select pg_notify('apikeys_event_store', max(global_index)::text)"
+                    + " from event_store.domain_event_entry");
+            return appended;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.apikeys.bench;
+
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** The service under measurement, in a JVM of its own, its output in {@link #LOG}. */
+final class ServiceProcess implements AutoCloseable {
+
+    static final Path LOG = Path.of("bench/target/service.log");
+    static final Path FLIGHT_RECORDINGS = Path.of("bench/target/jfr");
+    /** Spring Boot's console format: time, level, pid, then the logger and ": " the message. */
+    private static final Pattern PROBLEM = Pattern.compile("^\\S+\\s+(WARN|ERROR) .*? : (.*)$");
+
+    private final Process process;
+    private final boolean flightRecordings;
+
+    private ServiceProcess(Process process, boolean flightRecordings) {
+        this.process = process;
+        this.flightRecordings = flightRecordings;
+    }
+
+    static ServiceProcess start(List<String> command, boolean flightRecordings) throws IOException {
+        Files.deleteIfExists(LOG);
+        // The JVM writes no heap dump where one exists already.
+        Files.deleteIfExists(ServiceLaunch.HEAP_DUMP);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(Redirect.to(LOG.toFile())).start();
+        return new ServiceProcess(process, flightRecordings);
+    }
+
+    void awaitHealthy(ServiceAdmin admin, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!admin.healthy()) {
+            if (!process.isAlive()) {
+                throw new PhaseFailed("the service exited with " + process.exitValue() + " before it was healthy; see "
+                        + LOG);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new PhaseFailed("the service was not healthy within " + within.toSeconds() + " s; see " + LOG);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Peak resident memory so far, VmHWM of /proc/pid/status, in KiB; empty once the process is gone. */
+    OptionalLong peakResidentKibibytes() {
+        try (Stream<String> status = Files.lines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            return status.filter(line -> line.startsWith("VmHWM:"))
+                    .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
+                    .findFirst();
+        } catch (IOException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** CPU time the service's JVM has used so far; zero once it is gone. */
+    Duration cpuTime() {
+        return CpuUsage.cpuTime(process.toHandle());
+    }
+
+    /** Lines of the service's output that contain {@code text}. */
+    List<String> logLines(String text) throws IOException {
+        try (Stream<String> lines = Files.lines(LOG, StandardCharsets.UTF_8)) {
+            return lines.filter(line -> line.contains(text)).toList();
+        }
+    }
+
+    /**
+     * What the service logged at WARN or ERROR, most frequent first: the distinct messages, each
+     * with its level and count, and a first line with the totals. Empty when it logged none.
+     */
+    static List<String> problemsInLog() throws IOException {
+        if (!Files.exists(LOG)) {
+            return List.of();
+        }
+        Map<String, Long> counts;
+        try (Stream<String> lines = Files.lines(LOG, StandardCharsets.UTF_8)) {
+            counts = lines.map(PROBLEM::matcher).filter(Matcher::find)
+                    .map(problem -> problem.group(1) + " " + normalize(problem.group(2)))
+                    .collect(Collectors.groupingBy(Function.identity(), LinkedHashMap::new, Collectors.counting()));
+        }
+        if (counts.isEmpty()) {
+            return List.of();
+        }
+        List<String> summary = new ArrayList<>();
+        summary.add(String.format("%,d WARN or ERROR lines, %d distinct, in %s",
+                counts.values().stream().mapToLong(Long::longValue).sum(), counts.size(), LOG));
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                .forEach(problem -> summary.add(String.format("%,6dx %s", problem.getValue(), problem.getKey())));
+        return summary;
+    }
+
+    /** Ids and numbers replaced, so that one kind of message counts as one, however often it recurs. */
+    private static String normalize(String message) {
+        String general = message.replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<id>")
+                .replaceAll("[0-9]+", "N");
+        return general.length() <= 200 ? general : general.substring(0, 200) + "...";
+    }
+
+    /**
+     * A JFR recording of the service while a phase runs, if asked for ({@code BENCH_JFR=1}), one
+     * file per phase so each figure's profile stands alone. Closing it writes the file.
+     */
+    FlightRecording flightRecording(String phase) throws IOException, InterruptedException {
+        if (!flightRecordings) {
+            return () -> { };
+        }
+        Files.createDirectories(FLIGHT_RECORDINGS);
+        Path file = FLIGHT_RECORDINGS.resolve(phase + ".jfr").toAbsolutePath();
+        jcmd("JFR.start", "name=" + phase, "settings=profile", "filename=" + file);
+        return () -> jcmd("JFR.stop", "name=" + phase);
+    }
+
+    /** Asks the service to stop (SIGTERM: a graceful shutdown) and kills it if it takes too long. */
+    @Override
+    public void close() throws InterruptedException {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    private void jcmd(String... command) throws IOException, InterruptedException {
+        List<String> arguments = Stream.concat(
+                Stream.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(process.pid())),
+                Stream.of(command)).toList();
+        Process jcmd = new ProcessBuilder(arguments).redirectErrorStream(true).start();
+        String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (jcmd.waitFor() != 0) {
+            throw new IOException("jcmd " + String.join(" ", command) + " failed: " + output);
+        }
+    }
+
+    /** Stops a recording and writes its file. */
+    interface FlightRecording extends AutoCloseable {
+        @Override
+        void close() throws IOException, InterruptedException;
+    }
+}

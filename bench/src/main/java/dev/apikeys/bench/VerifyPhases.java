@@ -1,0 +1,52 @@
+package dev.apikeys.bench;
+
+import java.util.Collection;
+
+/**
+ * {@code POST /api/v1/apikeys/verify} of random live keys, as the platform's gateways call it: the
+ * most 16 clients get back to back, then latency at a fixed 8,000/s over 16 connections.
+ */
+final class VerifyPhases {
+
+    private static final int CONNECTIONS = 16;
+    private static final double RATE = 8000;
+    private static final String PATH = "/api/v1/apikeys/verify";
+    /** Every key verified is live, so every answer must say so. */
+    private static final String VALID = "\"code\":\"VALID\"";
+
+    private final PhaseContext context;
+
+    VerifyPhases(PhaseContext context) {
+        this.context = context;
+    }
+
+    /** {@code verify_rps}, then {@code verify_p99_ms}. */
+    void run(Collection<String> liveKeys) throws InterruptedException {
+        if (liveKeys.isEmpty()) {
+            throw new PhaseFailed("no keys to verify: the create phases issued none");
+        }
+        String token = context.tokens().forService("bench-gateway", BearerTokens.VERIFY_SCOPE);
+        byte[][] verifications = liveKeys.stream()
+                .map(key -> context.endpoint().post(PATH, token, "{\"key\": \"" + key + "\"}"))
+                .toArray(byte[][]::new);
+        CannedRequests workload = CannedRequests.anyOf(verifications, 200, VALID);
+        context.progress().line("verifying %,d different keys", verifications.length);
+
+        summarize(LoadRun.closedLoop("verify warm-up", context.endpoint(), CONNECTIONS, context.settings().seconds(10),
+                connection -> workload).await(context.progress()));
+        LoadResult closedLoop = summarize(LoadRun.closedLoop("verify closed loop", context.endpoint(), CONNECTIONS,
+                context.settings().seconds(20), connection -> workload).await(context.progress()));
+        context.report().record(Figure.VERIFY_RPS, closedLoop.servedPerSecond(), closedLoop.unmetCondition());
+
+        summarize(LoadRun.fixedRate("verify fixed-rate warm-up", context.endpoint(), CONNECTIONS, RATE,
+                context.settings().seconds(5), connection -> workload).await(context.progress()));
+        LoadResult fixedRate = summarize(LoadRun.fixedRate("verify fixed rate", context.endpoint(), CONNECTIONS, RATE,
+                context.settings().seconds(20), connection -> workload).await(context.progress()));
+        context.report().record(Figure.VERIFY_P99_MS, fixedRate.percentileMillis(99), fixedRate.unmetCondition());
+    }
+
+    private LoadResult summarize(LoadResult result) {
+        context.progress().line("  %s", result.summary());
+        return result;
+    }
+}
