@@ -1,8 +1,8 @@
 package dev.apikeys.standalone;
 
 import static dev.apikeys.standalone.Api.KEYS;
-import static dev.apikeys.standalone.ApiKeysEndToEndTest.assertProblem;
-import static dev.apikeys.standalone.ApiKeysEndToEndTest.sha256;
+import static dev.apikeys.standalone.KeyLifecycleSuite.assertProblem;
+import static dev.apikeys.standalone.KeyLifecycleSuite.sha256;
 import static dev.apikeys.standalone.JsonNodes.only;
 import static dev.apikeys.standalone.JsonNodes.withoutInstance;
 import static org.assertj.core.api.Assertions.assertThat;

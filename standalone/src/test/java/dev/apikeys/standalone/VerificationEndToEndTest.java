@@ -2,9 +2,9 @@ package dev.apikeys.standalone;
 
 import static dev.apikeys.standalone.Api.KEYS;
 import static dev.apikeys.standalone.Api.VERIFY;
-import static dev.apikeys.standalone.ApiKeysEndToEndTest.assertProblem;
-import static dev.apikeys.standalone.ApiKeysEndToEndTest.checksum;
-import static dev.apikeys.standalone.ApiKeysEndToEndTest.sha256;
+import static dev.apikeys.standalone.KeyLifecycleSuite.assertProblem;
+import static dev.apikeys.standalone.KeyLifecycleSuite.checksum;
+import static dev.apikeys.standalone.KeyLifecycleSuite.sha256;
 import static dev.apikeys.standalone.JsonNodes.fieldNames;
 import static dev.apikeys.standalone.JsonNodes.only;
 import static dev.apikeys.standalone.JsonNodes.withoutInstance;

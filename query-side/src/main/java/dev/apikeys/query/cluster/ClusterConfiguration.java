@@ -22,8 +22,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @Configuration(proxyBeanMethods = false)
 class ClusterConfiguration {
 
-    /** How often each instance claims unclaimed segments: a second, so a takeover is quick. */
-    private static final long TOKEN_CLAIM_INTERVAL_MILLIS = 1000;
+    /** Each processor's token-claim-interval (application.yml): a released segment is free for five of them. */
+    private static final Duration RELEASE_FOR = Duration.ofSeconds(5);
 
     @Bean
     QueryInstances queryInstances(JdbcTemplate jdbc, ProcessingNode node,
@@ -34,14 +34,13 @@ class ClusterConfiguration {
     /** Released segments stay free long enough for another instance, claiming every second, to take them. */
     @Bean
     SegmentBalancer segmentBalancer(QueryInstances instances, JdbcTemplate jdbc) {
-        return new SegmentBalancer(instances, jdbc, Duration.ofMillis(5 * TOKEN_CLAIM_INTERVAL_MILLIS));
+        return new SegmentBalancer(instances, jdbc, RELEASE_FOR);
     }
 
     @Bean
     ConfigurerModule processorsClaimTheirFairShare(SegmentBalancer balancer) {
         return configurer -> configurer.eventProcessing(processing -> processing
                 .registerPooledStreamingEventProcessorConfiguration((configuration, builder) -> builder
-                        .tokenClaimInterval(TOKEN_CLAIM_INTERVAL_MILLIS)
                         .maxSegmentProvider(balancer::fairShare)));
     }
 

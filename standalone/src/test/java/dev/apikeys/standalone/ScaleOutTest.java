@@ -1,0 +1,191 @@
+package dev.apikeys.standalone;
+
+import static dev.apikeys.standalone.Api.KEYS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.apikeys.standalone.embedded.EmbeddedKafkaBroker;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The service scaled out on this machine: two command-side and two query-side processes (the real
+ * jars) on one PostgreSQL and one Kafka broker whose audit topic has several partitions, behind a
+ * gateway that routes as deploy/gateway.conf does, round robin over the instances. The whole
+ * end-to-end suite of contract sections 1 to 4 runs through the gateway, then the query side's
+ * segment sharing and its takeover when an instance is killed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScaleOutTest extends KeyLifecycleSuite {
+
+    private static final Duration STARTUP = Duration.ofMinutes(3);
+    /** The token store's claim timeout (Axon's default): a killed instance's segments are taken over within it. */
+    private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(10);
+    private static final List<String> SHARED_PROCESSORS = List.of("apikey-read-model", "apikey-audit-publisher");
+
+    private static EmbeddedPostgres postgres;
+    private static EmbeddedKafkaBroker kafka;
+    private static final List<ServiceProcess> commandSide = new ArrayList<>();
+    private static final List<ServiceProcess> querySide = new ArrayList<>();
+    private static Gateway gateway;
+
+    @BeforeAll
+    static void deploy() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        kafka = new EmbeddedKafkaBroker(Files.createTempDirectory("apikeys-scale-out-kafka"),
+                StandaloneTestProperties.freePort());
+        kafka.start();
+        Map<String, String> shared = Map.of(
+                "spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"),
+                "spring.datasource.username", "postgres",
+                "apikeys.security.hmac-secret", Tokens.SECRET,
+                "apikeys.max-keys-per-user", Integer.toString(MAX_KEYS),
+                "apikeys.audit.bootstrap-servers", kafka.bootstrapServers());
+        // The command side migrates the event store the query side reads, so it starts first.
+        startBoth("command-side", commandSide, shared);
+        startBoth("query-side", querySide, shared);
+        gateway = new Gateway(commandSide.stream().map(ServiceProcess::uri).toList(),
+                querySide.stream().map(ServiceProcess::uri).toList());
+    }
+
+    private static void startBoth(String module, List<ServiceProcess> instances, Map<String, String> properties) {
+        for (String instance : List.of("a", "b")) {
+            instances.add(ServiceProcess.start(module, module + "-" + instance, properties));
+        }
+        CompletableFuture.allOf(instances.stream()
+                .map(process -> CompletableFuture.runAsync(() -> process.awaitHealthy(STARTUP)))
+                .toArray(CompletableFuture[]::new)).join();
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        for (ServiceProcess process : querySide) {
+            process.close();
+        }
+        for (ServiceProcess process : commandSide) {
+            process.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Override
+    Api api() {
+        return new Api(gateway.port());
+    }
+
+    @Override
+    String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    @Test
+    void aWriteOnEitherCommandSideIsInTheNextReadAndVerifyOfEitherQuerySide() {
+        RevocationRounds.run(api(), api(), Tokens.forUser("scale-out-" + UUID.randomUUID()), 25, "scale-out");
+    }
+
+    @Test
+    void theQuerySideInstancesSplitEachProcessorsSegments() {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (String processor : SHARED_PROCESSORS) {
+                assertThat(owners(processor).values()).as(processor).containsExactly(2L, 2L);
+            }
+        });
+    }
+
+    /**
+     * kill -9 of a query-side instance: the other claims its segments within the claim timeout,
+     * keeps the read model and verification current through the gateway, and publishes every event.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void whenAQuerySideInstanceIsKilledTheOtherTakesItsSegmentsOverAndNothingIsLost() throws Exception {
+        String user = "takeover-" + UUID.randomUUID();
+        String token = Tokens.forUser(user);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < MAX_KEYS - 1; i++) {
+            keys.add(api().create(token, "{}").get("id").asText());
+        }
+        api().put(KEYS + "/" + keys.get(0), token);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(owners("apikey-read-model"))
+                .hasSize(2));
+        ServiceProcess survivor = querySide.get(0);
+        ServiceProcess killed = querySide.get(1);
+
+        long killedAt = System.nanoTime();
+        killed.kill();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            for (String processor : SHARED_PROCESSORS) {
+                assertThat(owners(new Api(survivor.port()), processor)).as(processor).hasSize(1)
+                        .containsValue(4L);
+            }
+        });
+        Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
+        System.out.printf("Segments of the killed query-side instance taken over after %d ms%n", takeover.toMillis());
+        assertThat(takeover).isLessThanOrEqualTo(CLAIM_TIMEOUT);
+
+        keys.add(api().create(token, "{}").get("id").asText());
+        api().put(KEYS + "/" + keys.get(1), token);
+        JsonNode listed = api().get(KEYS, token).json();
+        assertThat(listed).extracting(key -> key.get("id").asText()).containsExactlyInAnyOrderElementsOf(keys);
+        assertThat(listed).filteredOn(key -> key.get("disabled").asBoolean())
+                .extracting(key -> key.get("id").asText()).containsExactlyInAnyOrder(keys.get(0), keys.get(1));
+        try (AuditTopic topic = new AuditTopic(bootstrapServers())) {
+            for (String key : keys) {
+                int events = key.equals(keys.get(0)) || key.equals(keys.get(1)) ? 2 : 1;
+                assertThat(topic.awaitRecordsOfKey(key, events, Duration.ofSeconds(60)))
+                        .extracting(record -> record.value().get("sequence").asLong())
+                        .as("every event of %s published, in order", key)
+                        .containsExactlyElementsOf(events == 2 ? List.of(0L, 1L) : List.of(0L));
+            }
+        }
+    }
+
+    private Map<String, Long> owners(String processor) {
+        return owners(api(), processor);
+    }
+
+    /** How many of the processor's segments each instance claims, from /actuator/projections. */
+    private static Map<String, Long> owners(Api api, String processor) {
+        Api.Response response = api.get("/actuator/projections", Tokens.forService("operator", "apikeys:admin"));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        for (JsonNode status : response.json()) {
+            if (status.get("name").asText().equals(processor)) {
+                Map<String, Long> owners = new HashMap<>();
+                Set<Integer> segments = new HashSet<>();
+                status.get("segments").forEach(segment -> {
+                    segments.add(segment.get("segment").asInt());
+                    if (!segment.get("owner").isNull()) {
+                        owners.merge(segment.get("owner").asText(), 1L, Long::sum);
+                    }
+                });
+                assertThat(segments).hasSize(4);
+                return owners;
+            }
+        }
+        throw new AssertionError("no " + processor + " in " + response.body());
+    }
+}
