@@ -33,19 +33,3 @@ create table event_store.snapshot_event_entry (
     primary key (aggregate_identifier, sequence_number, type),
     unique (event_identifier)
 );
-
--- command-side's V2: each committed append notifies its highest global index.
-create function event_store.notify_appended_events() returns trigger
-    language plpgsql as
-$$
-begin
-    perform pg_notify('apikeys_event_store', (select max(global_index) from appended)::text);
-    return null;
-end
-$$;
-
-create trigger domain_event_entry_appended
-    after insert on event_store.domain_event_entry
-    referencing new table as appended
-    for each statement
-execute function event_store.notify_appended_events();

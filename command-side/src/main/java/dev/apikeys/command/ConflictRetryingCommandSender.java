@@ -1,5 +1,6 @@
 package dev.apikeys.command;
 
+import dev.apikeys.runtime.persistence.AppendAnnouncer;
 import java.util.concurrent.ThreadLocalRandom;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -25,9 +26,11 @@ public class ConflictRetryingCommandSender {
     private static final long BACKOFF_STEP_MILLIS = 5;
 
     private final CommandGateway commandGateway;
+    private final AppendAnnouncer announcer;
 
-    ConflictRetryingCommandSender(CommandGateway commandGateway) {
+    ConflictRetryingCommandSender(CommandGateway commandGateway, AppendAnnouncer announcer) {
         this.commandGateway = commandGateway;
+        this.announcer = announcer;
     }
 
     /**
@@ -37,7 +40,10 @@ public class ConflictRetryingCommandSender {
     public <R> R send(Object command, MetaData metaData) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return commandGateway.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metaData));
+                R result = commandGateway.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metaData));
+                // Committed: the query side, in another process, learns of it now rather than at its next recheck.
+                announcer.announce();
+                return result;
             } catch (AggregateNotFoundException unknownKey) {
                 throw new ApiKeyNotFound();
             } catch (ConcurrencyException conflict) {

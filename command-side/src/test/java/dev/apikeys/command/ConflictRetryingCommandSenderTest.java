@@ -10,6 +10,7 @@ import static org.mockito.Mockito.when;
 
 import dev.apikeys.command.quota.KeyQuotaExceeded;
 import dev.apikeys.events.EventMetadata;
+import dev.apikeys.runtime.persistence.AppendAnnouncer;
 import java.util.UUID;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -25,7 +26,8 @@ class ConflictRetryingCommandSenderTest {
     private static final MetaData META_DATA = MetaData.with(EventMetadata.ACTOR_ID, "alice");
 
     private final CommandGateway gateway = mock(CommandGateway.class);
-    private final ConflictRetryingCommandSender sender = new ConflictRetryingCommandSender(gateway);
+    private final AppendAnnouncer announcer = mock(AppendAnnouncer.class);
+    private final ConflictRetryingCommandSender sender = new ConflictRetryingCommandSender(gateway, announcer);
 
     @Test
     void sendsTheCommandWithItsMetaData() {
@@ -36,6 +38,16 @@ class ConflictRetryingCommandSenderTest {
         verify(gateway).sendAndWait(sent.capture());
         assertThat(sent.getValue().getPayload()).isEqualTo(TOGGLE);
         assertThat(sent.getValue().getMetaData()).containsEntry(EventMetadata.ACTOR_ID, "alice");
+    }
+
+    @Test
+    void announcesTheCommitOfASuccessfulCommandOnly() {
+        when(gateway.sendAndWait(any())).thenReturn("done").thenThrow(new KeyQuotaExceeded(100));
+
+        sender.send(TOGGLE, META_DATA);
+        assertThatThrownBy(() -> sender.send(TOGGLE, META_DATA)).isInstanceOf(KeyQuotaExceeded.class);
+
+        verify(announcer, times(1)).announce();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.apikeys.query.consistency;
 
+import dev.apikeys.runtime.persistence.AppendAnnouncer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -15,16 +16,14 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Listens on the event store's commit announcements (channel {@code apikeys_event_store}, sent by
- * the command side's trigger at commit) on a connection of its own, and wakes every stream tailing
+ * Listens on the event store's commit announcements (channel {@code apikeys_event_store}, sent
+ * after each commit by {@link AppendAnnouncer}) on a connection of its own, and wakes every stream tailing
  * the store: events committed by another process reach the processors and the verification keys at
  * once instead of at the streams' next recheck. Announcements only speed things up; nothing relies
  * on receiving them.
  */
 @Component
 class EventStoreNotifications implements SmartLifecycle {
-
-    static final String CHANNEL = "apikeys_event_store";
 
     private static final Logger log = LoggerFactory.getLogger(EventStoreNotifications.class);
 
@@ -79,7 +78,7 @@ class EventStoreNotifications implements SmartLifecycle {
 
     private void listen(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute("LISTEN " + CHANNEL);
+            statement.execute("LISTEN " + AppendAnnouncer.CHANNEL);
         }
         PGConnection notifications = connection.unwrap(PGConnection.class);
         while (stopped.getCount() > 0) {

@@ -1,5 +1,6 @@
 package dev.apikeys.query.verify;
 
+import dev.apikeys.runtime.persistence.AppendAnnouncer;
 import dev.apikeys.events.ApiKeyUsageStream;
 import dev.apikeys.events.ApiKeyUsed;
 import dev.apikeys.events.EventMetadata;
@@ -45,6 +46,7 @@ class UsageRecorder implements SmartLifecycle {
     private final EventStore eventStore;
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transactions;
+    private final AppendAnnouncer announcer;
     private final Duration interval;
     private ScheduledExecutorService flusher;
 
@@ -57,10 +59,11 @@ class UsageRecorder implements SmartLifecycle {
     }
 
     UsageRecorder(EventStore eventStore, NamedParameterJdbcTemplate jdbc, TransactionTemplate transactions,
-            @Value("${apikeys.usage.flush-interval:5s}") Duration interval) {
+            AppendAnnouncer announcer, @Value("${apikeys.usage.flush-interval:5s}") Duration interval) {
         this.eventStore = eventStore;
         this.jdbc = jdbc;
         this.transactions = transactions;
+        this.announcer = announcer;
         this.interval = interval;
     }
 
@@ -117,6 +120,7 @@ class UsageRecorder implements SmartLifecycle {
         }
         try {
             transactions.executeWithoutResult(status -> eventStore.publish(facts(uses)));
+            announcer.announce();
             long now = System.nanoTime();
             uses.forEach(use -> recordedAt.put(use.key().keyId(), now));
         } catch (RuntimeException e) {

@@ -42,7 +42,7 @@ final class VerifierBenchmark {
         }
         Freshness fresh = new Freshness(new StoreHead(gaps -> new StoreHead.Reading(-1, Set.of())));
         Verifier verifier = new Verifier(keys, fresh,
-                new UsageRecorder(null, null, null, Duration.ofSeconds(5)), Clock.systemUTC(), Duration.ofSeconds(1));
+                new UsageRecorder(null, null, null, null, Duration.ofSeconds(5)), Clock.systemUTC(), Duration.ofSeconds(1));
         List<String> required = List.of("models:read");
 
         for (int i = 0; i < WARM_UP; i++) {

@@ -28,7 +28,7 @@ class VerifierTest {
         return new StoreHead.Reading(-1, Set.of());
     }));
     private final Verifier verifier = new Verifier(keys, freshness,
-            new UsageRecorder(null, null, null, Duration.ofSeconds(5)), Clock.fixed(NOW, ZoneOffset.UTC),
+            new UsageRecorder(null, null, null, null, Duration.ofSeconds(5)), Clock.fixed(NOW, ZoneOffset.UTC),
             Duration.ofMillis(100));
 
     @Test
