@@ -269,6 +269,27 @@ class WebRuntimeTest {
         }
 
         @Test
+        void databaseOutOfReachIsA503WithRetryAfter() throws Exception {
+            for (String path : List.of("/test/database-unreachable", "/test/connection-cut")) {
+                HttpResponse<String> response = send(authorized(path, userToken));
+
+                JsonNode problem = problem(response, 503);
+                assertThat(problem.path("type").asText()).isEqualTo("/problems/database-unavailable");
+                assertThat(problem.path("title").asText()).isEqualTo("Service unavailable");
+                assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+                assertThat(response.body()).doesNotContain("Hikari", "JDBC", "backend", "append");
+            }
+        }
+
+        @Test
+        void aFailedStatementIsAPlain500ThatShowsNoSql() throws Exception {
+            HttpResponse<String> response = send(authorized("/test/bad-sql", userToken));
+
+            assertThat(problem(response, 500).path("title").asText()).isEqualTo("Internal error");
+            assertThat(response.body()).doesNotContainIgnoringCase("select").doesNotContain("nowhere", "syntax");
+        }
+
+        @Test
         void failureOutsideSpringMvcIsAPlain500() throws Exception {
             HttpResponse<String> response = send(authorized(FailingFilter.PATH, userToken));
 
