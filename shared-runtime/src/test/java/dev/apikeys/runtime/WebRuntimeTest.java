@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -296,6 +298,47 @@ class WebRuntimeTest {
             JsonNode problem = problem(response, 500);
             assertThat(problem.path("title").asText()).isEqualTo("Internal error");
             assertThat(response.body()).doesNotContain("FailingFilter", "secrets");
+        }
+
+        @Test
+        void aMethodTheFirewallDoesNotTakeIsA400Problem() throws Exception {
+            for (String method : List.of("PROPFIND", "get", "FOO")) {
+                problem(send(authorized("/test/caller", userToken).method(method, HttpRequest.BodyPublishers.noBody())), 400);
+            }
+        }
+
+        /** Sent raw: Java's HTTP client will not send such a value. */
+        @Test
+        void aHeaderValueTheFirewallDoesNotPassOnIsA400Problem() throws Exception {
+            try (Socket socket = new Socket("localhost", port)) {
+                socket.getOutputStream().write(("POST /test/drafts HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                        + userToken + "\r\nX-Odd: a\u0080\u00ff\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                        + "Connection: close\r\n\r\n{}").getBytes(StandardCharsets.ISO_8859_1));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+                assertThat(answer).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/problem+json")
+                        .contains("\"status\":400").doesNotContain("Exception", "x-odd");
+            }
+        }
+
+        @Test
+        void requestsTomcatTurnsAwayItselfGetProblemsToo() throws Exception {
+            HttpResponse<String> tooLarge = send(authorized("/test/caller", userToken).header("X-Big", "b".repeat(20_000)));
+
+            assertThat(problem(tooLarge, 400).path("detail").asText()).isEqualTo("The request could not be processed: Bad Request.");
+        }
+
+        @Test
+        void aWildcardOrMultipartContentTypeIsA415() throws Exception {
+            for (String type : List.of("*/*", "application/*", "multipart/form-data; boundary=x",
+                    "application/x-www-form-urlencoded")) {
+                HttpResponse<String> response = send(authorized("/test/drafts", userToken).header("Content-Type", type)
+                        .POST(json(type.startsWith("multipart") ? "--x\r\nbroken" : "name=x")));
+
+                assertThat(response.statusCode()).as("%s: %s", type, response.body()).isEqualTo(415);
+                problem(response, 415);
+                assertThat(response.headers().firstValue("Accept")).isPresent();
+            }
         }
 
         @Test
