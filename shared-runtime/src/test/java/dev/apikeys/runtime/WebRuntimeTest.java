@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
@@ -126,6 +127,35 @@ class WebRuntimeTest {
             String anonymous = TestTokens.sign(TestTokens.claims(null).build(), TestTokens.SECRET);
 
             assertUnauthorized(send(authorized("/test/caller", anonymous)));
+        }
+
+        /** Stored as owner or organization, these would fail in PostgreSQL or change on the way in. */
+        @Test
+        void tokenWithIdentityClaimsTheServiceCannotStoreIsRefused() throws Exception {
+            List<JWTClaimsSet> unstorable = List.of(
+                    TestTokens.claims("user-\u0000").build(),
+                    TestTokens.claims("u".repeat(256)).build(),
+                    TestTokens.claims("user-1").claim("org_ids", List.of("org-\u0000")).build(),
+                    TestTokens.claims("user-1").claim("org_ids", List.of("o".repeat(256))).build(),
+                    TestTokens.claims("user-1").claim("org_ids", List.of(7)).build(),
+                    TestTokens.claims("user-1").claim("org_ids", java.util.Map.of("org", "a")).build(),
+                    TestTokens.claims("user-1").claim("scope", List.of("apikeys:verify")).build());
+
+            List<String> tokens = new ArrayList<>(unstorable.stream().map(claims -> TestTokens.sign(claims, TestTokens.SECRET)).toList());
+            // Escaped in the JSON: a serializer would write the surrogate itself, which UTF-8 cannot carry.
+            tokens.add(TestTokens.signJson("{\"sub\":\"user-\\ud800\",\"exp\":" + Instant.now().plusSeconds(300).getEpochSecond() + "}",
+                    TestTokens.SECRET));
+            for (String token : tokens) {
+                HttpResponse<String> response = send(authorized("/test/caller", token));
+
+                assertThat(response.statusCode()).as("token %d", tokens.indexOf(token)).isEqualTo(401);
+                assertUnauthorized(response);
+                assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                        challenge -> assertThat(challenge).contains("error=\"invalid_token\""));
+            }
+            String longestStorable = TestTokens.sign(TestTokens.claims("\ud83d\ude42".repeat(255))
+                    .claim("org_ids", java.util.Arrays.asList("org-a", null)).build(), TestTokens.SECRET);
+            assertThat(send(authorized("/test/caller", longestStorable)).statusCode()).isEqualTo(200);
         }
 
         @Test
