@@ -3,11 +3,14 @@ package dev.apikeys.command;
 import dev.apikeys.events.EventMetadata;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.lifecycle.Phase;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 @Configuration(proxyBeanMethods = false)
 class CommandSideConfiguration {
@@ -20,6 +23,17 @@ class CommandSideConfiguration {
     @ConditionalOnMissingBean
     Clock clock() {
         return Clock.tickMillis(ZoneOffset.UTC);
+    }
+
+    /**
+     * Registered once the bus exists (at start, before any command can arrive), so after the
+     * transaction interceptor Axon gave the bus when it built it.
+     */
+    @Bean
+    ConfigurerModule keyWriteLockInEveryCommand(JdbcTemplate jdbc) {
+        return configurer -> configurer.onInitialize(configuration -> configuration.onStart(
+                Phase.LOCAL_MESSAGE_HANDLER_REGISTRATIONS,
+                () -> configuration.commandBus().registerHandlerInterceptor(new KeyWriteLock(jdbc))));
     }
 
     /** Copies who acted and the request's correlation id from each command onto its events. */

@@ -2,21 +2,32 @@ package dev.apikeys.command;
 
 import dev.apikeys.runtime.persistence.AppendAnnouncer;
 import java.util.concurrent.ThreadLocalRandom;
+import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.lock.Lock;
+import org.axonframework.common.lock.LockFactory;
+import org.axonframework.common.lock.PessimisticLockFactory;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.AnnotationCommandTargetResolver;
+import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends a command and waits for its result. Two writers (threads of another instance; within one
- * instance Axon locks the aggregate) may load the same version of a key and both append its next
- * event; the unique (aggregate_identifier, sequence_number) lets one win, and Axon reports the
- * loser as a {@link ConcurrencyException}. Its transaction rolled back, so the command is sent
- * again and decides on the fresh state. Nothing else is retried: a business refusal is final.
+ * Sends a command and waits for its result, one command per key at a time in this instance. The
+ * queue forms here, before Axon's unit of work opens a transaction: a command waiting for Axon's
+ * aggregate lock holds a database connection, and 50 concurrent toggles of one key held the whole
+ * pool, so every other request waited for a connection until it timed out.
+ * <p>
+ * Across instances {@link KeyWriteLock} orders the commands on a key. Should two writers still
+ * load the same version of a key and both append its next event (an instance without that lock),
+ * the unique (aggregate_identifier, sequence_number) lets one win, and Axon reports the loser as a
+ * {@link ConcurrencyException}. Its transaction rolled back, so the command is sent again and
+ * decides on the fresh state. Nothing else is retried: a business refusal is final.
  */
 @Component
 public class ConflictRetryingCommandSender {
@@ -27,6 +38,8 @@ public class ConflictRetryingCommandSender {
 
     private final CommandGateway commandGateway;
     private final AppendAnnouncer announcer;
+    private final LockFactory keyLocks = PessimisticLockFactory.usingDefaults();
+    private final CommandTargetResolver targets = AnnotationCommandTargetResolver.builder().build();
 
     ConflictRetryingCommandSender(CommandGateway commandGateway, AppendAnnouncer announcer) {
         this.commandGateway = commandGateway;
@@ -38,9 +51,16 @@ public class ConflictRetryingCommandSender {
      * @throws ApiKeyNotFound also when no key has this id
      */
     public <R> R send(Object command, MetaData metaData) {
+        CommandMessage<Object> message = GenericCommandMessage.asCommandMessage(command).andMetaData(metaData);
+        try (Lock ignored = keyLocks.obtainLock(targets.resolveTarget(message).getIdentifier())) {
+            return sendRetryingConflicts(message);
+        }
+    }
+
+    private <R> R sendRetryingConflicts(CommandMessage<Object> message) {
         for (int attempt = 1; ; attempt++) {
             try {
-                R result = commandGateway.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metaData));
+                R result = commandGateway.sendAndWait(message);
                 // Committed: the query side, in another process, learns of it now rather than at its next recheck.
                 announcer.announce();
                 return result;

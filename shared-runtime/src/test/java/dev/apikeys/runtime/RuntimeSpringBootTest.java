@@ -14,6 +14,8 @@ import org.springframework.boot.test.context.SpringBootTest;
                 "apikeys.security.hmac-secret=" + TestTokens.SECRET,
                 "axon.axonserver.enabled=false",
                 "spring.jackson.property-naming-strategy=SNAKE_CASE",
+                "spring.servlet.multipart.enabled=false",
+                "spring.mvc.formcontent.filter.enabled=false",
                 "management.endpoints.web.exposure.include=health,info"})
 public @interface RuntimeSpringBootTest {
 }

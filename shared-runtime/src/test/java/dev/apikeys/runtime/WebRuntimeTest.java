@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
@@ -124,6 +127,35 @@ class WebRuntimeTest {
             String anonymous = TestTokens.sign(TestTokens.claims(null).build(), TestTokens.SECRET);
 
             assertUnauthorized(send(authorized("/test/caller", anonymous)));
+        }
+
+        /** Stored as owner or organization, these would fail in PostgreSQL or change on the way in. */
+        @Test
+        void tokenWithIdentityClaimsTheServiceCannotStoreIsRefused() throws Exception {
+            List<JWTClaimsSet> unstorable = List.of(
+                    TestTokens.claims("user-\u0000").build(),
+                    TestTokens.claims("u".repeat(256)).build(),
+                    TestTokens.claims("user-1").claim("org_ids", List.of("org-\u0000")).build(),
+                    TestTokens.claims("user-1").claim("org_ids", List.of("o".repeat(256))).build(),
+                    TestTokens.claims("user-1").claim("org_ids", List.of(7)).build(),
+                    TestTokens.claims("user-1").claim("org_ids", java.util.Map.of("org", "a")).build(),
+                    TestTokens.claims("user-1").claim("scope", List.of("apikeys:verify")).build());
+
+            List<String> tokens = new ArrayList<>(unstorable.stream().map(claims -> TestTokens.sign(claims, TestTokens.SECRET)).toList());
+            // Escaped in the JSON: a serializer would write the surrogate itself, which UTF-8 cannot carry.
+            tokens.add(TestTokens.signJson("{\"sub\":\"user-\\ud800\",\"exp\":" + Instant.now().plusSeconds(300).getEpochSecond() + "}",
+                    TestTokens.SECRET));
+            for (String token : tokens) {
+                HttpResponse<String> response = send(authorized("/test/caller", token));
+
+                assertThat(response.statusCode()).as("token %d", tokens.indexOf(token)).isEqualTo(401);
+                assertUnauthorized(response);
+                assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                        challenge -> assertThat(challenge).contains("error=\"invalid_token\""));
+            }
+            String longestStorable = TestTokens.sign(TestTokens.claims("\ud83d\ude42".repeat(255))
+                    .claim("org_ids", java.util.Arrays.asList("org-a", null)).build(), TestTokens.SECRET);
+            assertThat(send(authorized("/test/caller", longestStorable)).statusCode()).isEqualTo(200);
         }
 
         @Test
@@ -269,12 +301,74 @@ class WebRuntimeTest {
         }
 
         @Test
+        void databaseOutOfReachIsA503WithRetryAfter() throws Exception {
+            for (String path : List.of("/test/database-unreachable", "/test/connection-cut")) {
+                HttpResponse<String> response = send(authorized(path, userToken));
+
+                JsonNode problem = problem(response, 503);
+                assertThat(problem.path("type").asText()).isEqualTo("/problems/database-unavailable");
+                assertThat(problem.path("title").asText()).isEqualTo("Service unavailable");
+                assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+                assertThat(response.body()).doesNotContain("Hikari", "JDBC", "backend", "append");
+            }
+        }
+
+        @Test
+        void aFailedStatementIsAPlain500ThatShowsNoSql() throws Exception {
+            HttpResponse<String> response = send(authorized("/test/bad-sql", userToken));
+
+            assertThat(problem(response, 500).path("title").asText()).isEqualTo("Internal error");
+            assertThat(response.body()).doesNotContainIgnoringCase("select").doesNotContain("nowhere", "syntax");
+        }
+
+        @Test
         void failureOutsideSpringMvcIsAPlain500() throws Exception {
             HttpResponse<String> response = send(authorized(FailingFilter.PATH, userToken));
 
             JsonNode problem = problem(response, 500);
             assertThat(problem.path("title").asText()).isEqualTo("Internal error");
             assertThat(response.body()).doesNotContain("FailingFilter", "secrets");
+        }
+
+        @Test
+        void aMethodTheFirewallDoesNotTakeIsA400Problem() throws Exception {
+            for (String method : List.of("PROPFIND", "get", "FOO")) {
+                problem(send(authorized("/test/caller", userToken).method(method, HttpRequest.BodyPublishers.noBody())), 400);
+            }
+        }
+
+        /** Sent raw: Java's HTTP client will not send such a value. */
+        @Test
+        void aHeaderValueTheFirewallDoesNotPassOnIsA400Problem() throws Exception {
+            try (Socket socket = new Socket("localhost", port)) {
+                socket.getOutputStream().write(("POST /test/drafts HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                        + userToken + "\r\nX-Odd: a\u0080\u00ff\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                        + "Connection: close\r\n\r\n{}").getBytes(StandardCharsets.ISO_8859_1));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+                assertThat(answer).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/problem+json")
+                        .contains("\"status\":400").doesNotContain("Exception", "x-odd");
+            }
+        }
+
+        @Test
+        void requestsTomcatTurnsAwayItselfGetProblemsToo() throws Exception {
+            HttpResponse<String> tooLarge = send(authorized("/test/caller", userToken).header("X-Big", "b".repeat(20_000)));
+
+            assertThat(problem(tooLarge, 400).path("detail").asText()).isEqualTo("The request could not be processed: Bad Request.");
+        }
+
+        @Test
+        void aWildcardOrMultipartContentTypeIsA415() throws Exception {
+            for (String type : List.of("*/*", "application/*", "multipart/form-data; boundary=x",
+                    "application/x-www-form-urlencoded")) {
+                HttpResponse<String> response = send(authorized("/test/drafts", userToken).header("Content-Type", type)
+                        .POST(json(type.startsWith("multipart") ? "--x\r\nbroken" : "name=x")));
+
+                assertThat(response.statusCode()).as("%s: %s", type, response.body()).isEqualTo(415);
+                problem(response, 415);
+                assertThat(response.headers().firstValue("Accept")).isPresent();
+            }
         }
 
         @Test

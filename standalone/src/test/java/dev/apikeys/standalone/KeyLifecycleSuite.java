@@ -153,6 +153,7 @@ abstract class KeyLifecycleSuite {
             "{\"name\": 42}",
             "{\"name\": \"" + "x" + "\\u0007\"}",
             "{\"name\": \"tab\\tinside\"}",
+            "{\"name\": \"half a pair \\ud800\"}",
             "{\"scopes\": \"models:read\"}",
             "{\"scopes\": [\"Models:read\"]}",
             "{\"scopes\": [\"models\"]}",

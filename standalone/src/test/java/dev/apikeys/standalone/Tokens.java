@@ -3,6 +3,8 @@ package dev.apikeys.standalone;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 
 /** Mints the HS256 bearer tokens the tests call with, as an identity provider would. */
 final class Tokens {
@@ -44,6 +47,30 @@ final class Tokens {
     static String signedWithAnotherSecret(String userId) {
         return sign("some-other-secret-that-is-also-32-bytes-long",
                 claims(userId, List.of(), Instant.now().plus(Duration.ofHours(1))).build());
+    }
+
+    /**
+     * A token signed with the service's secret whose claims are exactly these, of whatever JSON
+     * type: what an identity provider with odd ideas might issue.
+     */
+    static String withClaims(Map<String, Object> claims) {
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder();
+        claims.forEach(builder::claim);
+        return sign(SECRET, builder.build());
+    }
+
+    /**
+     * A token signed with the service's secret whose claims are this JSON text, escapes and all: a
+     * claims builder would write an escaped lone surrogate as the character, which UTF-8 cannot carry.
+     */
+    static String withClaimsJson(String claims) {
+        try {
+            JWSObject jws = new JWSObject(new JWSHeader(JWSAlgorithm.HS256), new Payload(claims));
+            jws.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+            return jws.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static JWTClaimsSet.Builder claims(String userId, List<String> orgIds, Instant expiresAt) {

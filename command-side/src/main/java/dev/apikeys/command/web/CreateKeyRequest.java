@@ -76,6 +76,10 @@ record CreateKeyRequest(
         if (name.codePoints().anyMatch(Character::isISOControl)) {
             errors.add(new FieldError("name", "must not contain control characters"));
         }
+        // JSON can escape half of a surrogate pair; UTF-8 cannot carry it, so it would be stored as "?".
+        if (name.codePoints().anyMatch(c -> Character.getType(c) == Character.SURROGATE)) {
+            errors.add(new FieldError("name", "must not contain unpaired surrogates"));
+        }
         return name;
     }
 

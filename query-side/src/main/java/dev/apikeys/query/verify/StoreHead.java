@@ -56,13 +56,20 @@ class StoreHead {
     /**
      * @param gaps the global indexes to ask about, taken when the read begins
      * @return a reading begun after this call, or null when none finished by the deadline
-     * @throws RuntimeException how that read failed
+     * @throws RuntimeException how that read failed, or how a read running when this call began
+     *         failed after it began
      */
     Reading readBegunAfterNow(Supplier<Set<Long>> gaps, long deadlineNanos) throws InterruptedException {
         long mine;
         synchronized (lock) {
             long needed = started + 1;
+            // A read that fails once this call has begun shows the store out of reach now: it
+            // answers this call too, which then fails at once instead of after a read of its own.
+            long failureAnswers = reading ? started : needed;
             while (completed < needed) {
+                if (completed >= failureAnswers && lastFailure != null) {
+                    throw lastFailure;
+                }
                 if (!reading) {
                     reading = true;
                     started++;

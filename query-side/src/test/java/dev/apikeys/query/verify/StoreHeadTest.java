@@ -1,6 +1,7 @@
 package dev.apikeys.query.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +22,7 @@ class StoreHeadTest {
     private final AtomicInteger reads = new AtomicInteger();
     private final AtomicInteger readsRunning = new AtomicInteger();
     private volatile CountDownLatch release = new CountDownLatch(0);
+    private volatile RuntimeException storeFailure;
 
     private final StoreHead head = new StoreHead(gaps -> {
         reads.incrementAndGet();
@@ -27,6 +30,9 @@ class StoreHeadTest {
         try {
             long value = storeHead.get();
             release.await(10, TimeUnit.SECONDS);
+            if (storeFailure != null) {
+                throw storeFailure;
+            }
             return new StoreHead.Reading(value, Set.of());
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
@@ -61,6 +67,26 @@ class StoreHeadTest {
             assertThat(reading.get(10, TimeUnit.SECONDS).index()).isEqualTo(2);
         }
         assertThat(reads.get()).isLessThanOrEqualTo(6).isGreaterThanOrEqualTo(2);
+    }
+
+    /** The store out of reach: a caller waiting for the next read fails now, not after that read fails too. */
+    @Test
+    void aCallerArrivingDuringAReadThatFailsFailsWithIt() throws Exception {
+        release = new CountDownLatch(1);
+        storeFailure = new IllegalStateException("store unreachable");
+        CompletableFuture<StoreHead.Reading> first = CompletableFuture.supplyAsync(this::read);
+        await().atMost(Duration.ofSeconds(10)).until(() -> readsRunning.get() == 1);
+
+        FutureTask<StoreHead.Reading> later = new FutureTask<>(this::read);
+        Thread caller = new Thread(later);
+        caller.start();
+        // Waiting in the head's monitor for the next read.
+        await().atMost(Duration.ofSeconds(10)).until(() -> caller.getState() == Thread.State.TIMED_WAITING);
+        release.countDown();
+
+        assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS)).hasRootCause(storeFailure);
+        assertThatThrownBy(() -> later.get(10, TimeUnit.SECONDS)).hasRootCause(storeFailure);
+        assertThat(reads).hasValue(1);
     }
 
     @Test

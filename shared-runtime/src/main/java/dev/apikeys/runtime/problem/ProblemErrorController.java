@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.RequestMapping;
 
@@ -45,11 +46,16 @@ class ProblemErrorController implements ErrorController {
         if (!(request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code)) {
             return HttpStatus.NOT_FOUND;
         }
+        if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof RequestRejectedException) {
+            // The firewall checks a header's value when a filter reads it.
+            return HttpStatus.BAD_REQUEST;
+        }
         HttpStatus status = HttpStatus.resolve(code);
         return status == null || status.value() < 400 ? HttpStatus.INTERNAL_SERVER_ERROR : status;
     }
 
-    private static ProblemDetail problemFor(HttpStatus status) {
+    /** Also Tomcat's answer ({@link TomcatProblemReport}) to a request it turned away itself. */
+    static ProblemDetail problemFor(HttpStatus status) {
         if (status == HttpStatus.INTERNAL_SERVER_ERROR) {
             return ProblemExceptionHandler.internalError();
         }

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.time.temporal.Temporal;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.lang.Nullable;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -43,7 +45,8 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
  * Turns every exception that leaves a controller into an {@code application/problem+json} answer
  * (contract section 1). {@link ErrorResponseException}s (such as {@link InvalidRequest}) keep the
  * problem they carry; Spring MVC's own exceptions get fixed wording that names no class and echoes
- * no input; anything unexpected is a bare 500, logged here. Ordered last, so a side's own advice
+ * no input; a failure caused by the database being out of reach is a 503 with Retry-After;
+ * anything else unexpected is a bare 500, logged here. Ordered last, so a side's own advice
  * sees its exceptions first.
  */
 @RestControllerAdvice
@@ -68,6 +71,13 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
         throw exception;
     }
 
+    /** The firewall checks a header's value when it is read, which may be deep inside Spring MVC. */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<Object> handleRejected(RequestRejectedException exception, WebRequest request) {
+        return createResponseEntity(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                ServletProblemWriter.REJECTED_DETAIL), new HttpHeaders(), HttpStatus.BAD_REQUEST, request);
+    }
+
     @ExceptionHandler(RequestBodyTooLarge.class)
     ResponseEntity<Object> handleBodyTooLarge(RequestBodyTooLarge exception, WebRequest request) {
         return createResponseEntity(RequestBodyLimitFilter.tooLarge(), new HttpHeaders(),
@@ -76,6 +86,15 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handleUnexpected(Exception exception, WebRequest request) {
+        Optional<Throwable> databaseUnavailable = DatabaseUnavailable.causeOf(exception);
+        if (databaseUnavailable.isPresent()) {
+            // Expected while the database is away, and once per request: one line, no stack trace.
+            log.warn("Answered {} with 503, the database is unavailable: {}", describe(request),
+                    databaseUnavailable.get().toString());
+            HttpHeaders headers = new HttpHeaders();
+            headers.set(HttpHeaders.RETRY_AFTER, DatabaseUnavailable.RETRY_AFTER_SECONDS);
+            return createResponseEntity(DatabaseUnavailable.problem(), headers, HttpStatus.SERVICE_UNAVAILABLE, request);
+        }
         log.error("Unexpected failure handling {}", describe(request), exception);
         return createResponseEntity(internalError(), new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
     }

@@ -17,6 +17,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class ServletProblemWriter {
 
+    /** For a request turned away before anything read it; it echoes nothing of what was sent. */
+    public static final String REJECTED_DETAIL = "The request could not be processed: Bad Request.";
+
     private final ObjectMapper objectMapper;
 
     ServletProblemWriter(ObjectMapper objectMapper) {
@@ -37,6 +40,11 @@ public class ServletProblemWriter {
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setCharacterEncoding("UTF-8");
         objectMapper.writeValue(response.getOutputStream(), fields(problem));
+    }
+
+    /** The problem as its JSON, for a writer that cannot hand over a servlet response. */
+    String json(ProblemDetail problem) throws IOException {
+        return objectMapper.writeValueAsString(fields(problem));
     }
 
     private static Map<String, Object> fields(ProblemDetail problem) {

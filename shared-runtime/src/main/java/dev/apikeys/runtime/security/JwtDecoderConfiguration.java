@@ -21,7 +21,8 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
  * With {@code apikeys.security.hmac-secret} set, HS256 tokens signed with it are accepted. Without
  * it, Spring Boot's own decoder from {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}
  * or {@code jwk-set-uri} applies; it picks up {@link #requiredClaimsValidator()} as an additional
- * validator, so both paths demand {@code exp} and {@code sub}.
+ * validator, so both paths demand {@code exp} and {@code sub}, and identity claims the service can
+ * store ({@link IdentityClaimsValidator}).
  */
 @Configuration(proxyBeanMethods = false)
 class JwtDecoderConfiguration {
@@ -34,7 +35,8 @@ class JwtDecoderConfiguration {
         // The timestamp validator checks exp only when present; a token that never expires is refused.
         return new DelegatingOAuth2TokenValidator<>(
                 new JwtClaimValidator<>(JwtClaimNames.EXP, exp -> exp != null),
-                new JwtClaimValidator<String>(JwtClaimNames.SUB, sub -> sub != null && !sub.isBlank()));
+                new JwtClaimValidator<String>(JwtClaimNames.SUB, sub -> sub != null && !sub.isBlank()),
+                new IdentityClaimsValidator());
     }
 
     @Bean

@@ -37,12 +37,12 @@ class EmbeddedKafkaBrokerTest {
     Path dataDirectory;
 
     private EmbeddedKafkaBroker broker;
-    private Process childJvm;
+    private ChildJvm childJvm;
 
     @AfterEach
     void stopBroker() {
         if (childJvm != null) {
-            childJvm.destroyForcibly();
+            childJvm.close();
         }
         if (broker != null) {
             broker.stop();
@@ -79,18 +79,12 @@ class EmbeddedKafkaBrokerTest {
         Path logDirectory = dataDirectory.resolve("kafka");
         Path ready = dataDirectory.resolve("ready");
         int port = new EmbeddedKafkaBroker(logDirectory, 0).port();
-        childJvm = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                KafkaInChildJvm.class.getName(),
-                logDirectory.toString(), Integer.toString(port), TOPIC, ready.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dataDirectory.resolve("child-jvm.log").toFile())
-                .start();
+        childJvm = ChildJvm.start(KafkaInChildJvm.class, dataDirectory.resolve("child-jvm.log"),
+                logDirectory.toString(), Integer.toString(port), TOPIC, ready.toString());
         await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(ready) || !childJvm.isAlive());
         assertThat(ready).as("child JVM wrote its record; its output is in child-jvm.log").exists();
 
-        childJvm.destroyForcibly().waitFor();
+        childJvm.kill();
         broker = new EmbeddedKafkaBroker(logDirectory, port);
         broker.start();
 

@@ -21,7 +21,7 @@ class EmbeddedPostgresServerTest {
     Path dataDirectory;
 
     private EmbeddedPostgresServer server;
-    private Process childJvm;
+    private ChildJvm childJvm;
     private ProcessHandle orphanedPostmaster;
 
     @AfterEach
@@ -30,7 +30,7 @@ class EmbeddedPostgresServerTest {
             server.stop();
         }
         if (childJvm != null) {
-            childJvm.destroyForcibly();
+            childJvm.close();
         }
         if (orphanedPostmaster != null && orphanedPostmaster.isAlive()) {
             orphanedPostmaster.destroyForcibly();
@@ -67,20 +67,14 @@ class EmbeddedPostgresServerTest {
         Path postgresDirectory = dataDirectory.resolve("postgres");
         Path serverLog = dataDirectory.resolve("postgres.log");
         Path ready = dataDirectory.resolve("ready");
-        childJvm = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                PostgresInChildJvm.class.getName(),
-                postgresDirectory.toString(), serverLog.toString(), ready.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dataDirectory.resolve("child-jvm.log").toFile())
-                .start();
+        childJvm = ChildJvm.start(PostgresInChildJvm.class, dataDirectory.resolve("child-jvm.log"),
+                postgresDirectory.toString(), serverLog.toString(), ready.toString());
         await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(ready) || !childJvm.isAlive());
         assertThat(ready).as("child JVM wrote its row; its output is in child-jvm.log").exists();
-        long postmasterPid = Long.parseLong(Files.readAllLines(postgresDirectory.resolve("postmaster.pid")).get(0).trim());
+        orphanedPostmaster = Postmaster.of(postgresDirectory).orElseThrow();
+        long postmasterPid = orphanedPostmaster.pid();
 
-        childJvm.destroyForcibly().waitFor();
-        orphanedPostmaster = ProcessHandle.of(postmasterPid).orElseThrow();
+        childJvm.kill();
         assertThat(orphanedPostmaster.isAlive()).as("the postmaster outlives its JVM").isTrue();
 
         server = new EmbeddedPostgresServer(postgresDirectory, serverLog);
