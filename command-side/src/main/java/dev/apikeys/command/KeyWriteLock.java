@@ -18,10 +18,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class KeyWriteLock implements MessageHandlerInterceptor<CommandMessage<?>> {
 
-    /**
-     * The two-integer key space of advisory locks, apart from the single-bigint one the read model
-     * rebuild uses; this number marks the locks as API key writes.
-     */
+    /** The class of these locks in the two-integer key space of advisory locks: API key writes. */
     private static final int LOCK_CLASS = 0x4b455953;
 
     private final JdbcTemplate jdbc;

@@ -45,16 +45,18 @@ class EventProcessing {
                 : configured);
     }
 
-    /** Axon's JPA token store as Spring Boot would configure it, claiming under {@link ProcessingNode}. */
+    /**
+     * Axon's JPA token store as Spring Boot would configure it, claiming under {@link ProcessingNode}
+     * and initializing segments once however many instances start together.
+     */
     @Bean
     TokenStore tokenStore(Serializer serializer, EntityManagerProvider entityManagerProvider,
             TokenStoreProperties properties, ProcessingNode node) {
-        return JpaTokenStore.builder()
+        return new SharedJpaTokenStore(JpaTokenStore.builder()
                 .entityManagerProvider(entityManagerProvider)
                 .serializer(serializer)
                 .claimTimeout(properties.getClaimTimeout())
-                .nodeId(node.id())
-                .build();
+                .nodeId(node.id()), entityManagerProvider);
     }
 
     /**

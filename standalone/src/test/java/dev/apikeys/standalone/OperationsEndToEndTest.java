@@ -62,7 +62,7 @@ class OperationsEndToEndTest {
 
         assertThat(names(projections())).contains("apikey-read-model", "apikey-audit-publisher");
         assertThat(fieldNames(readModel)).containsExactlyInAnyOrder(
-                "name", "status", "position", "head", "lag_events", "replaying");
+                "name", "status", "position", "head", "lag_events", "replaying", "segments");
         assertThat(readModel.get("status").asText()).isEqualTo("running");
         assertThat(readModel.get("replaying").asBoolean()).isFalse();
         assertThat(readModel.get("head").asLong()).isNotNegative();

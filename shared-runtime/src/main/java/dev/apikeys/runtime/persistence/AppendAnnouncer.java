@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -24,7 +25,8 @@ public class AppendAnnouncer implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(AppendAnnouncer.class);
 
-    private final JdbcTemplate jdbc;
+    /** Resolved when first needed: a context without a database (the runtime's own tests) never announces. */
+    private final ObjectProvider<JdbcTemplate> jdbc;
     private final AtomicBoolean pending = new AtomicBoolean();
     private final ExecutorService sender = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "append-announcer");
@@ -32,7 +34,7 @@ public class AppendAnnouncer implements DisposableBean {
         return thread;
     });
 
-    AppendAnnouncer(JdbcTemplate jdbc) {
+    AppendAnnouncer(ObjectProvider<JdbcTemplate> jdbc) {
         this.jdbc = jdbc;
     }
 
@@ -47,7 +49,7 @@ public class AppendAnnouncer implements DisposableBean {
         // Cleared before sending: a commit from now on needs, and queues, the next announcement.
         pending.set(false);
         try {
-            jdbc.execute("select pg_notify('" + CHANNEL + "', '')");
+            jdbc.getObject().execute("select pg_notify('" + CHANNEL + "', '')");
         } catch (RuntimeException e) {
             log.debug("Announcing committed events failed; readers find them at their next recheck", e);
         }
