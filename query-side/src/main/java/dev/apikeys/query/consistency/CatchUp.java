@@ -29,6 +29,17 @@ final class CatchUp {
     }
 
     /**
+     * True when every segment is past the head with no gap at or below it, and the segments
+     * together cover every sequence: then every event up to the head is applied, whichever segment
+     * it falls to, without asking the store which events those are.
+     */
+    static boolean isPastWithoutGaps(Collection<SegmentPosition> positions, long head) {
+        double covered = positions.stream().mapToDouble(position -> 1.0 / (position.segment().getMask() + 1)).sum();
+        return !positions.isEmpty() && covered >= 1.0 && positions.stream().allMatch(position ->
+                position.index() >= head && position.gaps().stream().allMatch(gap -> gap > head));
+    }
+
+    /**
      * True when, for each committed event up to the head (candidates: those that lie after the
      * slowest index or in a gap), the segment responsible for it has applied it.
      * No segments at all means the processor has not started: caught up only on an empty store.

@@ -16,12 +16,6 @@ class EventStoreHead {
         this.jdbc = jdbc;
     }
 
-    /** The highest global index committed now, or null for an empty store. */
-    Long head() {
-        return jdbc.getJdbcTemplate()
-                .queryForObject("select max(global_index) from event_store.domain_event_entry", Long.class);
-    }
-
     /**
      * The committed events at or below the head that lie after {@code after} or are among
      * {@code gaps}: the only ones a processor at those positions may not have applied.

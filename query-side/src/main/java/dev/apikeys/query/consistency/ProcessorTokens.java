@@ -1,5 +1,7 @@
 package dev.apikeys.query.consistency;
 
+import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -73,8 +75,36 @@ public class ProcessorTokens {
                 .toList();
     }
 
+    /**
+     * The processor's segment positions and the event store's head, read in one statement and so
+     * from one snapshot: if the positions are past the head there, the processor had applied
+     * everything committed up to it.
+     */
+    PositionsAtHead positionsAtHead(String processorName) {
+        return jdbc.query("""
+                select store.head, token.segment, token.owner, token.token, token.token_type
+                  from (select max(global_index) as head from event_store.domain_event_entry) as store
+                  left join read_model.token_entry as token on token.processor_name = :name
+                """, Map.of("name", processorName), (ResultSet result) -> {
+            Long head = null;
+            List<StoredToken> rows = new ArrayList<>();
+            while (result.next()) {
+                head = result.getObject("head", Long.class);
+                int segment = result.getInt("segment");
+                if (!result.wasNull()) {
+                    rows.add(new StoredToken(segment, result.getString("owner"), result.getBytes("token"),
+                            result.getString("token_type")));
+                }
+            }
+            return new PositionsAtHead(positions(rows), head);
+        });
+    }
+
     List<SegmentPosition> positions(String processorName) {
-        List<StoredToken> rows = rows(processorName);
+        return positions(rows(processorName));
+    }
+
+    private List<SegmentPosition> positions(List<StoredToken> rows) {
         int[] segmentIds = rows.stream().mapToInt(StoredToken::segment).toArray();
         return rows.stream()
                 .map(row -> SegmentPosition.of(

@@ -18,6 +18,24 @@ class CatchUpTest {
     private static final String ODD = "a";
 
     @Test
+    void segmentsCoveringEverySequencePastTheHeadWithoutGapsBelowItAreCaughtUpWithoutAskingTheStore() {
+        assertThat(CatchUp.isPastWithoutGaps(List.of(new SegmentPosition(ONLY, 10, Set.of())), 10)).isTrue();
+        assertThat(CatchUp.isPastWithoutGaps(List.of(new SegmentPosition(HALVES[0], 12, Set.of(11L)),
+                new SegmentPosition(HALVES[1], 10, Set.of())), 10)).as("a gap above the head").isTrue();
+    }
+
+    @Test
+    void aSegmentBehindTheHeadAGapBelowItOrAMissingSegmentNeedTheStoreToTell() {
+        assertThat(CatchUp.isPastWithoutGaps(List.of(new SegmentPosition(HALVES[0], 10, Set.of()),
+                new SegmentPosition(HALVES[1], 9, Set.of())), 10)).as("behind").isFalse();
+        assertThat(CatchUp.isPastWithoutGaps(List.of(new SegmentPosition(ONLY, 10, Set.of(10L))), 10))
+                .as("a gap at the head").isFalse();
+        assertThat(CatchUp.isPastWithoutGaps(List.of(new SegmentPosition(HALVES[0], 10, Set.of())), 10))
+                .as("half the sequences without a segment").isFalse();
+        assertThat(CatchUp.isPastWithoutGaps(List.of(), 10)).as("no segments yet").isFalse();
+    }
+
+    @Test
     void aTokenAtTheHeadWithoutGapsHasAppliedEverything() {
         List<SegmentPosition> positions = List.of(new SegmentPosition(ONLY, 10, Set.of()));
 

@@ -42,11 +42,6 @@ class EventStoreHeadTest {
     }
 
     @Test
-    void theHeadIsTheHighestGlobalIndex() {
-        assertThat(eventStore.head()).isEqualTo(4L);
-    }
-
-    @Test
     void aKeysUsageIsSequencedByTheKeyAndAnEventWithoutAggregateByItsId() {
         assertThat(eventStore.candidates(4, -1, Set.of())).containsExactlyInAnyOrder(
                 new StoredEvent(1, KEY.toString()),
