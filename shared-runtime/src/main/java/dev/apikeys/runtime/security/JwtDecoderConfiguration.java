@@ -1,9 +1,11 @@
 package dev.apikeys.runtime.security;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,6 +31,19 @@ class JwtDecoderConfiguration {
 
     static final String HMAC_SECRET_PROPERTY = "apikeys.security.hmac-secret";
     static final int MIN_SECRET_BYTES = 32;
+
+    /** Whichever decoder applies, HMAC or the issuer's keys, remembers the tokens it accepted. */
+    @Bean
+    static BeanPostProcessor cachingJwtDecoders() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                return bean instanceof JwtDecoder decoder && !(bean instanceof CachingJwtDecoder)
+                        ? new CachingJwtDecoder(decoder, Clock.systemUTC())
+                        : bean;
+            }
+        };
+    }
 
     @Bean
     OAuth2TokenValidator<Jwt> requiredClaimsValidator() {
