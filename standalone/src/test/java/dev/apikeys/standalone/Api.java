@@ -97,6 +97,20 @@ final class Api {
         return response.json().get("code").asText();
     }
 
+    /** Whether every processor runs and has applied every committed event, as an operator sees it. */
+    boolean processorsCaughtUp(String adminToken) {
+        Response response = get("/actuator/projections", adminToken);
+        if (response.status() != 200) {
+            return false;
+        }
+        for (JsonNode processor : response.json()) {
+            if (!processor.get("status").asText().equals("running") || processor.get("lag_events").asLong() != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     Response rotate(String token, String id, String jsonBody) {
         return post(KEYS + "/" + id + "/rotate", token, jsonBody);
     }

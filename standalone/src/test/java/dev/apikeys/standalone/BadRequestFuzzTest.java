@@ -110,7 +110,8 @@ class BadRequestFuzzTest {
                 String.join("\n\n", violations.stream().limit(20).toList())).isZero();
         assertThat(listings(api)).isEqualTo(listingsBefore);
         // What a create or rotation answered is what was kept: odd text was refused, never altered.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> caughtUp(api));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> api.processorsCaughtUp(ADMIN));
         for (Map.Entry<String, JsonNode> answer : issued.entrySet()) {
             JsonNode stored = stored(answer.getKey());
             assertThat(stored.get("name")).as(answer.getKey()).isEqualTo(answer.getValue().get("name"));
@@ -205,16 +206,4 @@ class BadRequestFuzzTest {
         return events;
     }
 
-    private static boolean caughtUp(Api api) {
-        Api.Response response = api.get("/actuator/projections", ADMIN);
-        if (response.status() != 200) {
-            return false;
-        }
-        for (JsonNode processor : response.json()) {
-            if (!processor.get("status").asText().equals("running") || processor.get("lag_events").asLong() != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

@@ -142,7 +142,8 @@ class DatabaseOutageTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> api.verify(Tokens.verifier(), verifiedKey).status() == 200);
         Duration verifyBack = since(restored);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(this::processorsCaughtUp);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.processorsCaughtUp(ADMIN));
         Duration processorsBack = since(restored);
         log.info("After PostgreSQL came back: writes answered after {} ms, reads after {} ms, verify after {} ms,"
                         + " every processor caught up after {} ms", writesBack.toMillis(), readsBack.toMillis(),
@@ -221,23 +222,11 @@ class DatabaseOutageTest {
     private static void assertUnavailable(String kind, Answer answer) {
         Api.Response response = answer.response();
         assertThat(response.status()).as("%s answered %s", kind, response.body()).isEqualTo(503);
-        ApiKeysEndToEndTest.assertProblem(response, 503);
+        KeyLifecycleSuite.assertProblem(response, 503);
         assertThat(response.header("Retry-After")).as(kind).isNotBlank();
         assertThat(answer.took()).as("%s answered after", kind).isLessThan(ANSWER_BOUND);
     }
 
-    private boolean processorsCaughtUp() {
-        Api.Response response = api.get("/actuator/projections", ADMIN);
-        if (response.status() != 200) {
-            return false;
-        }
-        for (JsonNode processor : response.json()) {
-            if (!processor.get("status").asText().equals("running") || processor.get("lag_events").asLong() != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private static List<String> eventTypes(String keyId) {
         return store.queryForList("select substring(payload_type from '[^.]+$') from event_store.domain_event_entry"

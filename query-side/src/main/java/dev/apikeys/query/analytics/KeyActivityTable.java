@@ -1,9 +1,10 @@
 package dev.apikeys.query.analytics;
 
+import static dev.apikeys.query.ReadModelColumns.array;
+
 import dev.apikeys.query.replay.BatchProjection;
 import dev.apikeys.query.replay.KeyEvent;
 import dev.apikeys.query.replay.ProjectionTables;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -18,7 +19,6 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Function;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
@@ -165,10 +165,6 @@ class KeyActivityTable implements BatchProjection {
         });
     }
 
-    private static <T> Array array(Connection connection, String type, List<T> rows, Function<T, Object> column)
-            throws SQLException {
-        return connection.createArrayOf(type, rows.stream().map(column).toArray());
-    }
 
     private static DailyActivity activity(ResultSet row) throws SQLException {
         return new DailyActivity(row.getObject("day", LocalDate.class), row.getLong("created"),

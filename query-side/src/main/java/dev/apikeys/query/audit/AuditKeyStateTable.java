@@ -1,20 +1,19 @@
 package dev.apikeys.query.audit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Array;
+import static dev.apikeys.query.ReadModelColumns.array;
+import static dev.apikeys.query.ReadModelColumns.instant;
+import static dev.apikeys.query.ReadModelColumns.scopes;
+import static dev.apikeys.query.ReadModelColumns.scopesJson;
+import static dev.apikeys.query.ReadModelColumns.timestamp;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
@@ -25,10 +24,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class AuditKeyStateTable {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<String>> SCOPES = new TypeReference<>() {
-    };
 
     private final JdbcTemplate jdbc;
 
@@ -53,7 +48,7 @@ class AuditKeyStateTable {
             Long nextSequence = row.getObject("next_sequence", Long.class);
             AuditKeyState state = new AuditKeyState(row.getObject("key_id", UUID.class), row.getString("user_id"),
                     row.getString("organization_id"), row.getString("name"), row.getString("key_prefix"),
-                    scopes(row.getString("scopes")), expiresAt == null ? null : expiresAt.toInstant(),
+                    scopes(row.getString("scopes")), instant(expiresAt),
                     row.getBoolean("disabled"), row.getBoolean("deleted"), nextSequence);
             states.put(state.keyId(), state);
         });
@@ -84,7 +79,7 @@ class AuditKeyStateTable {
                 statement.setArray(column++, array(connection, "text", rows, AuditKeyState::organizationId));
                 statement.setArray(column++, array(connection, "text", rows, AuditKeyState::name));
                 statement.setArray(column++, array(connection, "text", rows, AuditKeyState::keyPrefix));
-                statement.setArray(column++, array(connection, "text", rows, state -> json(state.scopes())));
+                statement.setArray(column++, array(connection, "text", rows, state -> scopesJson(state.scopes())));
                 statement.setArray(column++, array(connection, "timestamptz", rows,
                         state -> timestamp(state.expiresAt())));
                 statement.setArray(column++, array(connection, "boolean", rows, AuditKeyState::disabled));
@@ -100,28 +95,7 @@ class AuditKeyStateTable {
         jdbc.update("delete from read_model.audit_key_state");
     }
 
-    private static Array array(Connection connection, String type, List<AuditKeyState> rows,
-            Function<AuditKeyState, Object> column) throws SQLException {
-        return connection.createArrayOf(type, rows.stream().map(column).toArray());
-    }
 
-    private static Timestamp timestamp(Instant instant) {
-        return instant == null ? null : Timestamp.from(instant);
-    }
 
-    private static String json(List<String> scopes) {
-        try {
-            return JSON.writeValueAsString(scopes);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A list of strings is always JSON", e);
-        }
-    }
 
-    private static List<String> scopes(String json) {
-        try {
-            return JSON.readValue(json, SCOPES);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("scopes holds a JSON array of strings", e);
-        }
-    }
 }

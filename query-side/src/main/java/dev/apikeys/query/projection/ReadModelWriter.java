@@ -1,8 +1,11 @@
 package dev.apikeys.query.projection;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.apikeys.query.ReadModelColumns.array;
+import static dev.apikeys.query.ReadModelColumns.instant;
+import static dev.apikeys.query.ReadModelColumns.scopes;
+import static dev.apikeys.query.ReadModelColumns.scopesJson;
+import static dev.apikeys.query.ReadModelColumns.timestamp;
+
 import dev.apikeys.events.ApiKeyCreated;
 import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
@@ -17,7 +20,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -48,9 +49,6 @@ class ReadModelWriter implements BatchProjection {
     private static final String KEY_LOOKUP = "key_lookup";
 
     private static final Logger log = LoggerFactory.getLogger(ReadModelWriter.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<String>> SCOPES = new TypeReference<>() {
-    };
 
     private final JdbcTemplate jdbc;
 
@@ -199,7 +197,7 @@ class ReadModelWriter implements BatchProjection {
                 keys.setArray(column++, array(connection, "text", inserted, ApiKeyView::organizationId));
                 keys.setArray(column++, array(connection, "text", inserted, ApiKeyView::name));
                 keys.setArray(column++, array(connection, "text", inserted, ApiKeyView::keyPrefix));
-                keys.setArray(column++, array(connection, "text", inserted, row -> json(row.scopes())));
+                keys.setArray(column++, array(connection, "text", inserted, row -> scopesJson(row.scopes())));
                 keys.setArray(column++, array(connection, "timestamptz", inserted, row -> timestamp(row.createdAt())));
                 keys.setArray(column++, array(connection, "timestamptz", inserted, row -> timestamp(row.updatedAt())));
                 keys.setArray(column++, array(connection, "timestamptz", inserted,
@@ -225,7 +223,7 @@ class ReadModelWriter implements BatchProjection {
                 lookups.setArray(column++, array(connection, "uuid", inserted, ApiKeyView::id));
                 lookups.setArray(column++, array(connection, "text", inserted, ApiKeyView::userId));
                 lookups.setArray(column++, array(connection, "text", inserted, ApiKeyView::organizationId));
-                lookups.setArray(column++, array(connection, "text", inserted, row -> json(row.scopes())));
+                lookups.setArray(column++, array(connection, "text", inserted, row -> scopesJson(row.scopes())));
                 lookups.setArray(column++, array(connection, "timestamptz", inserted,
                         row -> timestamp(row.expiresAt())));
                 lookups.setArray(column++, array(connection, "boolean", inserted, ApiKeyView::disabled));
@@ -282,10 +280,6 @@ class ReadModelWriter implements BatchProjection {
         });
     }
 
-    private static Array array(Connection connection, String type, List<ApiKeyView> rows,
-            Function<ApiKeyView, Object> column) throws SQLException {
-        return connection.createArrayOf(type, rows.stream().map(column).toArray());
-    }
 
     private static ApiKeyView view(ResultSet row) throws SQLException {
         return new ApiKeyView(row.getObject("id", UUID.class), row.getString("user_id"),
@@ -296,27 +290,7 @@ class ReadModelWriter implements BatchProjection {
                 row.getLong("last_sequence"));
     }
 
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
-    }
 
-    private static Timestamp timestamp(Instant instant) {
-        return instant == null ? null : Timestamp.from(instant);
-    }
 
-    private static String json(List<String> scopes) {
-        try {
-            return JSON.writeValueAsString(scopes);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A list of strings is always JSON", e);
-        }
-    }
 
-    private static List<String> scopes(String json) {
-        try {
-            return JSON.readValue(json, SCOPES);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("scopes holds a JSON array of strings", e);
-        }
-    }
 }

@@ -1,12 +1,10 @@
 package dev.apikeys.query.verify;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.apikeys.query.ReadModelColumns.instant;
+import static dev.apikeys.query.ReadModelColumns.scopes;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.springframework.jdbc.core.RowCallbackHandler;
@@ -19,10 +17,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class KeyLookupTable {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<String>> SCOPES = new TypeReference<>() {
-    };
 
     private final NamedParameterJdbcTemplate jdbc;
 
@@ -39,18 +33,9 @@ class KeyLookupTable {
     }
 
     private static VerifiableKey key(ResultSet row) throws SQLException {
-        Timestamp expiresAt = row.getTimestamp("expires_at");
         return new VerifiableKey(row.getObject("key_id", UUID.class), row.getString("key_hash"),
                 row.getString("user_id"), row.getString("organization_id"), scopes(row.getString("scopes")),
-                expiresAt == null ? null : expiresAt.toInstant(), row.getBoolean("disabled"),
+                instant(row.getTimestamp("expires_at")), row.getBoolean("disabled"),
                 row.getBoolean("deleted"), row.getLong("last_sequence"));
-    }
-
-    private static List<String> scopes(String json) {
-        try {
-            return JSON.readValue(json, SCOPES);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("key_lookup.scopes holds a JSON array of strings", e);
-        }
     }
 }

@@ -8,6 +8,7 @@ import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyRotated;
 import dev.apikeys.events.ApiKeyUsed;
+import dev.apikeys.query.ReadModelDatabase;
 import dev.apikeys.query.replay.KeyEvent;
 import dev.apikeys.query.replay.ProjectionTables;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,9 +41,7 @@ class KeyActivityTableTest {
 
     @BeforeAll
     static void readModel() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
-        Flyway.configure().dataSource(postgres.getPostgresDatabase()).schemas("read_model")
-                .locations("classpath:db/read_model").load().migrate();
+        postgres = ReadModelDatabase.start();
         jdbc = new JdbcTemplate(postgres.getPostgresDatabase());
         table = new KeyActivityTable(jdbc);
     }

@@ -3,13 +3,13 @@ package dev.apikeys.query.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apikeys.events.ApiKeyCreated;
+import dev.apikeys.query.ReadModelDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,9 +25,7 @@ class AuditKeyStateTableTest {
 
     @BeforeAll
     static void readModel() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
-        Flyway.configure().dataSource(postgres.getPostgresDatabase()).schemas("read_model")
-                .locations("classpath:db/read_model").load().migrate();
+        postgres = ReadModelDatabase.start();
         table = new AuditKeyStateTable(new JdbcTemplate(postgres.getPostgresDatabase()));
     }
 

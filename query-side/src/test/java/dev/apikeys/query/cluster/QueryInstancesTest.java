@@ -3,10 +3,10 @@ package dev.apikeys.query.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apikeys.query.ProcessingNode;
+import dev.apikeys.query.ReadModelDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.time.Duration;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,9 +23,7 @@ class QueryInstancesTest {
 
     @BeforeAll
     static void readModel() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
-        Flyway.configure().dataSource(postgres.getPostgresDatabase()).schemas("read_model")
-                .locations("classpath:db/read_model").load().migrate();
+        postgres = ReadModelDatabase.start();
         jdbc = new JdbcTemplate(postgres.getPostgresDatabase());
     }
 

@@ -8,6 +8,7 @@ import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyRotated;
 import dev.apikeys.events.ApiKeyUsed;
+import dev.apikeys.query.ReadModelDatabase;
 import dev.apikeys.query.replay.KeyEvent;
 import dev.apikeys.query.replay.ProjectionTables;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,9 +39,7 @@ class ReadModelWriterTest {
 
     @BeforeAll
     static void readModel() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
-        Flyway.configure().dataSource(postgres.getPostgresDatabase()).schemas("read_model")
-                .locations("classpath:db/read_model").load().migrate();
+        postgres = ReadModelDatabase.start();
         jdbc = new JdbcTemplate(postgres.getPostgresDatabase());
         writer = new ReadModelWriter(jdbc);
     }
