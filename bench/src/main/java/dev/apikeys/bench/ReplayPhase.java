@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 final class ReplayPhase {
 
     private static final long EVENTS = 1_000_000;
-    private static final String REBUILT = "Read model rebuilt from";
+    /** What the service logs when a rebuild of the read model swapped its tables in. */
+    private static final String REBUILT = ServiceAdmin.READ_MODEL + " rebuilt from";
 
     private final PhaseContext context;
 
