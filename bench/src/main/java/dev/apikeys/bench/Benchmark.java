@@ -29,7 +29,7 @@ final class Benchmark {
 
     private final BenchSettings settings;
     private final Progress progress = new Progress();
-    private final Report report = new Report();
+    private final Report report = new Report(BenchmarkFigures.ALL);
     private final long runEndsAt = System.nanoTime() + BenchSettings.RUN_BUDGET.toNanos();
 
     private Benchmark(BenchSettings settings) {
@@ -55,7 +55,7 @@ final class Benchmark {
         phase("pgbench", () -> {
             double tps = new PgbenchBaseline(database).run(settings.seconds(15), progress);
             progress.line("  pgbench: %,.0f inserts/s", tps);
-            report.record(Figure.PGBENCH_INSERT_TPS, tps);
+            report.record(BenchmarkFigures.PGBENCH_INSERT_TPS, tps);
         });
 
         try (ChildProcesses children = new ChildProcesses()) {
@@ -84,7 +84,7 @@ final class Benchmark {
             }
             OptionalLong peak = service.peakResidentKibibytes();
             if (peak.isPresent()) {
-                report.record(Figure.SERVICE_RSS_MB, peak.getAsLong() / 1024.0);
+                report.record(BenchmarkFigures.SERVICE_RSS_MB, peak.getAsLong() / 1024.0);
             } else {
                 report.phaseFailed("service_rss_mb", "the service was not running at the end");
             }

@@ -29,8 +29,8 @@ final class ListPhase {
         LoadResult result = LoadRun.closedLoop("get closed loop", context.endpoint(), CONNECTIONS,
                 context.settings().seconds(20), connection -> CannedRequests.of(list, 200)).await(context.progress());
         context.progress().line("  %s", result.summary());
-        context.report().record(Figure.GET_P99_MS, result.percentileMillis(99), result.unmetCondition());
-        context.report().record(Figure.GET_RPS, result.servedPerSecond());
+        context.report().record(BenchmarkFigures.GET_P99_MS, result.percentileMillis(99), result.unmetCondition());
+        context.report().record(BenchmarkFigures.GET_RPS, result.servedPerSecond());
     }
 
     private void createKeys(String token, Collection<String> issuedKeys, byte[] list) throws IOException {

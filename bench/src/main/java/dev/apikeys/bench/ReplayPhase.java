@@ -66,7 +66,7 @@ final class ReplayPhase {
             throw new PhaseFailed("the replay ended without the service logging \"" + REBUILT + " ...\"; see "
                     + ServiceProcess.LOG);
         }
-        context.report().record(Figure.REPLAY_EVENTS_PER_S, events / took);
+        context.report().record(BenchmarkFigures.REPLAY_EVENTS_PER_S, events / took);
     }
 
     private static double seconds(long since) {

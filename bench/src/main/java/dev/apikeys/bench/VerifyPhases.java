@@ -36,13 +36,13 @@ final class VerifyPhases {
                 connection -> workload).await(context.progress()));
         LoadResult closedLoop = summarize(LoadRun.closedLoop("verify closed loop", context.endpoint(), CONNECTIONS,
                 context.settings().seconds(20), connection -> workload).await(context.progress()));
-        context.report().record(Figure.VERIFY_RPS, closedLoop.servedPerSecond(), closedLoop.unmetCondition());
+        context.report().record(BenchmarkFigures.VERIFY_RPS, closedLoop.servedPerSecond(), closedLoop.unmetCondition());
 
         summarize(LoadRun.fixedRate("verify fixed-rate warm-up", context.endpoint(), CONNECTIONS, RATE,
                 context.settings().seconds(5), connection -> workload).await(context.progress()));
         LoadResult fixedRate = summarize(LoadRun.fixedRate("verify fixed rate", context.endpoint(), CONNECTIONS, RATE,
                 context.settings().seconds(20), connection -> workload).await(context.progress()));
-        context.report().record(Figure.VERIFY_P99_MS, fixedRate.percentileMillis(99), fixedRate.unmetCondition());
+        context.report().record(BenchmarkFigures.VERIFY_P99_MS, fixedRate.percentileMillis(99), fixedRate.unmetCondition());
     }
 
     private LoadResult summarize(LoadResult result) {
