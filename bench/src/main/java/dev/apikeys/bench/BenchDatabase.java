@@ -19,24 +19,37 @@ final class BenchDatabase {
 
     static final String HOST = "127.0.0.1";
     static final int PORT = 5432;
-    static final String NAME = "apikeys_bench";
     static final String USER = "postgres";
-    static final String URL = "jdbc:postgresql://" + HOST + ":" + PORT + "/" + NAME;
     private static final String MAINTENANCE_URL = "jdbc:postgresql://" + HOST + ":" + PORT + "/postgres";
     /** Events per generated key: created, disabled, enabled, deleted. */
     static final int EVENTS_PER_KEY = 4;
+
+    private final String name;
+
+    /** @param name one database per kind of run, so a drill never drops the one a benchmark measures */
+    BenchDatabase(String name) {
+        this.name = name;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String url() {
+        return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + name;
+    }
 
     /** Every run starts from an empty database, so no figure depends on what an earlier run left. */
     void recreate() throws SQLException {
         try (Connection connection = DriverManager.getConnection(MAINTENANCE_URL, USER, "");
                 Statement statement = connection.createStatement()) {
-            statement.execute("drop database if exists " + NAME + " with (force)");
-            statement.execute("create database " + NAME);
+            statement.execute("drop database if exists " + name + " with (force)");
+            statement.execute("create database " + name);
         }
     }
 
     void execute(String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+        try (Connection connection = connect();
                 Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
@@ -44,7 +57,7 @@ final class BenchDatabase {
 
     /** The server's postmaster, whose children are the backends serving every connection. */
     Optional<ProcessHandle> serverProcess() {
-        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+        try (Connection connection = connect();
                 Statement statement = connection.createStatement();
                 ResultSet directory = statement.executeQuery("show data_directory")) {
             directory.next();
@@ -57,7 +70,7 @@ final class BenchDatabase {
     }
 
     long countEvents() throws SQLException {
-        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+        try (Connection connection = connect();
                 Statement statement = connection.createStatement();
                 ResultSet count = statement.executeQuery("select count(*) from event_store.domain_event_entry")) {
             count.next();
@@ -93,7 +106,7 @@ final class BenchDatabase {
     }
 
     private long head() throws SQLException {
-        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+        try (Connection connection = connect();
                 Statement statement = connection.createStatement();
                 ResultSet head = statement.executeQuery(
                         "select coalesce(max(global_index), -1) from event_store.domain_event_entry")) {
@@ -113,7 +126,7 @@ final class BenchDatabase {
      * @return the events appended
      */
     long appendKeyEvents(long keys, String owners) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+        try (Connection connection = connect();
                 Statement statement = connection.createStatement()) {
             long appended = statement.executeUpdate("""
                     insert into event_store.domain_event_entry (global_index, event_identifier, aggregate_identifier,
@@ -141,5 +154,9 @@ final class BenchDatabase {
                     + " from event_store.domain_event_entry");
             return appended;
         }
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(url(), USER, "");
     }
 }

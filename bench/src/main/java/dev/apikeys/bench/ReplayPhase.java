@@ -64,7 +64,7 @@ final class ReplayPhase {
             context.progress().line("  service: %s", rebuilt.get(rebuilt.size() - 1).strip());
         } else {
             throw new PhaseFailed("the replay ended without the service logging \"" + REBUILT + " ...\"; see "
-                    + ServiceProcess.LOG);
+                    + context.service().log());
         }
         context.report().record(BenchmarkFigures.REPLAY_EVENTS_PER_S, events / took);
     }
