@@ -20,13 +20,13 @@ final class CreatePhases {
     private static final String WAIT_TIMER = "apikeys_read_your_writes_wait_seconds";
 
     private final PhaseContext context;
-    private final Queue<String> issuedKeys = new ConcurrentLinkedQueue<>();
+    private final Queue<IssuedKey> issuedKeys = new ConcurrentLinkedQueue<>();
 
     CreatePhases(PhaseContext context) {
         this.context = context;
     }
 
-    Collection<String> issuedKeys() {
+    Collection<IssuedKey> issuedKeys() {
         return issuedKeys;
     }
 
@@ -97,7 +97,7 @@ final class CreatePhases {
 
     private CreateKeysWorkload creates(String userPrefix, int connection,
             AtomicReferenceArray<byte[]> readsOfCurrentUsers) {
-        return new CreateKeysWorkload(userPrefix, connection, context.endpoint(), context.tokens(), issuedKeys,
-                readsOfCurrentUsers);
+        return new CreateKeysWorkload(userPrefix, connection, context.endpoint(), context.tokens(), issuedKeys::add,
+                read -> readsOfCurrentUsers.set(connection, read));
     }
 }

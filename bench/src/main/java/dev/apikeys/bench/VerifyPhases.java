@@ -21,13 +21,13 @@ final class VerifyPhases {
     }
 
     /** {@code verify_rps}, then {@code verify_p99_ms}. */
-    void run(Collection<String> liveKeys) throws InterruptedException {
+    void run(Collection<IssuedKey> liveKeys) throws InterruptedException {
         if (liveKeys.isEmpty()) {
             throw new PhaseFailed("no keys to verify: the create phases issued none");
         }
         String token = context.tokens().forService("bench-gateway", BearerTokens.VERIFY_SCOPE);
         byte[][] verifications = liveKeys.stream()
-                .map(key -> context.endpoint().post(PATH, token, "{\"key\": \"" + key + "\"}"))
+                .map(key -> context.endpoint().post(PATH, token, "{\"key\": \"" + key.plaintext() + "\"}"))
                 .toArray(byte[][]::new);
         CannedRequests workload = CannedRequests.anyOf(verifications, 200, VALID);
         context.progress().line("verifying %,d different keys", verifications.length);
