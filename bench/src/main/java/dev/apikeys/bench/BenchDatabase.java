@@ -5,15 +5,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The run's database on this machine's PostgreSQL, and the SQL that fills its event store as the
- * command side would have, only a million times faster.
+ * The run's database on this machine's PostgreSQL, what the harness reads from it to check the
+ * service, and the SQL that fills its event store as the command side would have, only a million
+ * times faster.
  */
 final class BenchDatabase {
 
@@ -78,6 +84,40 @@ final class BenchDatabase {
         }
     }
 
+    /** @return the events after {@code globalIndex}, in the store's order */
+    List<StoredEvent> eventsAfter(long globalIndex) throws SQLException {
+        try (Connection connection = connect();
+                PreparedStatement statement = connection.prepareStatement("""
+                        select global_index, event_identifier, aggregate_identifier, sequence_number, type, payload_type
+                          from event_store.domain_event_entry
+                         where global_index > ?
+                         order by global_index""")) {
+            statement.setLong(1, globalIndex);
+            List<StoredEvent> events = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    events.add(new StoredEvent(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getLong(4),
+                            rows.getString(5), rows.getString(6)));
+                }
+            }
+            return events;
+        }
+    }
+
+    /** @return every row of {@code read_model.api_key}, by key id */
+    Map<String, KeyState> readModelKeys() throws SQLException {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(
+                        "select id, last_sequence, disabled, deleted from read_model.api_key")) {
+            Map<String, KeyState> keys = new HashMap<>();
+            while (rows.next()) {
+                keys.put(rows.getString(1), new KeyState(rows.getLong(2), rows.getBoolean(3), rows.getBoolean(4)));
+            }
+            return keys;
+        }
+    }
+
     /**
      * Waits until nothing has been appended for {@code quietFor}. The generated events must not
      * be inserted while the service appends (usage facts land up to a flush interval after the
@@ -105,7 +145,8 @@ final class BenchDatabase {
         return true;
     }
 
-    private long head() throws SQLException {
+    /** The event store's highest global index; -1 while it is empty. */
+    long head() throws SQLException {
         try (Connection connection = connect();
                 Statement statement = connection.createStatement();
                 ResultSet head = statement.executeQuery(
