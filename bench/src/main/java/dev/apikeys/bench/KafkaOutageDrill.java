@@ -102,7 +102,7 @@ final class KafkaOutageDrill implements FaultDrill {
             report.record(P99_BEFORE, before.percentileMillis(99));
             report.record(P99_DURING, during.percentileMillis(99));
             report.record(P99_DURING_VS_BEFORE, during.percentileMillis(99) / before.percentileMillis(99),
-                    during.unmetCondition());
+                    unmetComparison(before, during));
             report.record(P99_AFTER, after.percentileMillis(99));
             report.record(FAILED_WRITES, warmUp.failed() + before.failed() + during.failed() + after.failed());
 
@@ -140,6 +140,21 @@ final class KafkaOutageDrill implements FaultDrill {
     private static LoadResult summarized(Progress progress, LoadResult result) {
         progress.line("  %s", result.summary());
         return result;
+    }
+
+    /**
+     * Why the two p99s cannot be compared, or null: a window that failed writes or could not send
+     * at the rate (the machine too busy, or the service behind) measured something else.
+     */
+    private static String unmetComparison(LoadResult before, LoadResult during) {
+        List<String> reasons = new ArrayList<>();
+        if (before.unmetCondition() != null) {
+            reasons.add("Kafka up: " + before.unmetCondition());
+        }
+        if (during.unmetCondition() != null) {
+            reasons.add("Kafka down: " + during.unmetCondition());
+        }
+        return reasons.isEmpty() ? null : String.join("; ", reasons);
     }
 
     /** Seconds from {@code since} until the last of the events was read; failed if one never was. */
