@@ -122,9 +122,10 @@ final class ServiceAdmin {
             if (now >= deadline) {
                 double seconds = (now - start) / 1e9;
                 throw new PhaseFailed("not caught up within " + within.toSeconds() + " s: " + statuses.stream()
-                        .map(status -> String.format("%s lag %,d of %,d (%,.0f/s, %s)", status.name(), status.lagEvents(),
-                                lagsAtStart.get(status.name()),
-                                (lagsAtStart.get(status.name()) - status.lagEvents()) / seconds, status.status()))
+                        .map(status -> String.format("%s lag %,d of %,d (%,.0f/s, %s; %s)", status.name(),
+                                status.lagEvents(), lagsAtStart.get(status.name()),
+                                (lagsAtStart.get(status.name()) - status.lagEvents()) / seconds, status.status(),
+                                status.describePosition()))
                         .collect(Collectors.joining(", ")));
             }
             if (now - lastReport >= REPORT_EVERY_NANOS) {
