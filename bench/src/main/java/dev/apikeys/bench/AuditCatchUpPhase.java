@@ -39,6 +39,6 @@ final class AuditCatchUpPhase {
                 context.progress());
         double took = (System.nanoTime() - ready) / 1e9;
         context.progress().line("  %s published %,d events in %.1f s", ServiceAdmin.AUDIT_PUBLISHER, backlog, took);
-        context.report().record(Figure.AUDIT_CATCHUP_EVENTS_PER_S, backlog / took);
+        context.report().record(BenchmarkFigures.AUDIT_CATCHUP_EVENTS_PER_S, backlog / took);
     }
 }

@@ -5,38 +5,57 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The run's database on this machine's PostgreSQL, and the SQL that fills its event store as the
- * command side would have, only a million times faster.
+ * The run's database on this machine's PostgreSQL, what the harness reads from it to check the
+ * service, and the SQL that fills its event store as the command side would have, only a million
+ * times faster.
  */
 final class BenchDatabase {
 
     static final String HOST = "127.0.0.1";
     static final int PORT = 5432;
-    static final String NAME = "apikeys_bench";
     static final String USER = "postgres";
-    static final String URL = "jdbc:postgresql://" + HOST + ":" + PORT + "/" + NAME;
     private static final String MAINTENANCE_URL = "jdbc:postgresql://" + HOST + ":" + PORT + "/postgres";
     /** Events per generated key: created, disabled, enabled, deleted. */
     static final int EVENTS_PER_KEY = 4;
+
+    private final String name;
+
+    /** @param name one database per kind of run, so a drill never drops the one a benchmark measures */
+    BenchDatabase(String name) {
+        this.name = name;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String url() {
+        return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + name;
+    }
 
     /** Every run starts from an empty database, so no figure depends on what an earlier run left. */
     void recreate() throws SQLException {
         try (Connection connection = DriverManager.getConnection(MAINTENANCE_URL, USER, "");
                 Statement statement = connection.createStatement()) {
-            statement.execute("drop database if exists " + NAME + " with (force)");
-            statement.execute("create database " + NAME);
+            statement.execute("drop database if exists " + name + " with (force)");
+            statement.execute("create database " + name);
         }
     }
 
     void execute(String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+        try (Connection connection = connect();
                 Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
@@ -44,7 +63,7 @@ final class BenchDatabase {
 
     /** The server's postmaster, whose children are the backends serving every connection. */
     Optional<ProcessHandle> serverProcess() {
-        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+        try (Connection connection = connect();
                 Statement statement = connection.createStatement();
                 ResultSet directory = statement.executeQuery("show data_directory")) {
             directory.next();
@@ -57,11 +76,45 @@ final class BenchDatabase {
     }
 
     long countEvents() throws SQLException {
-        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+        try (Connection connection = connect();
                 Statement statement = connection.createStatement();
                 ResultSet count = statement.executeQuery("select count(*) from event_store.domain_event_entry")) {
             count.next();
             return count.getLong(1);
+        }
+    }
+
+    /** @return the events after {@code globalIndex}, in the store's order */
+    List<StoredEvent> eventsAfter(long globalIndex) throws SQLException {
+        try (Connection connection = connect();
+                PreparedStatement statement = connection.prepareStatement("""
+                        select global_index, event_identifier, aggregate_identifier, sequence_number, type, payload_type
+                          from event_store.domain_event_entry
+                         where global_index > ?
+                         order by global_index""")) {
+            statement.setLong(1, globalIndex);
+            List<StoredEvent> events = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    events.add(new StoredEvent(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getLong(4),
+                            rows.getString(5), rows.getString(6)));
+                }
+            }
+            return events;
+        }
+    }
+
+    /** @return every row of {@code read_model.api_key}, by key id */
+    Map<String, KeyState> readModelKeys() throws SQLException {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(
+                        "select id, last_sequence, disabled, deleted from read_model.api_key")) {
+            Map<String, KeyState> keys = new HashMap<>();
+            while (rows.next()) {
+                keys.put(rows.getString(1), new KeyState(rows.getLong(2), rows.getBoolean(3), rows.getBoolean(4)));
+            }
+            return keys;
         }
     }
 
@@ -92,8 +145,9 @@ final class BenchDatabase {
         return true;
     }
 
-    private long head() throws SQLException {
-        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+    /** The event store's highest global index; -1 while it is empty. */
+    long head() throws SQLException {
+        try (Connection connection = connect();
                 Statement statement = connection.createStatement();
                 ResultSet head = statement.executeQuery(
                         "select coalesce(max(global_index), -1) from event_store.domain_event_entry")) {
@@ -113,7 +167,7 @@ final class BenchDatabase {
      * @return the events appended
      */
     long appendKeyEvents(long keys, String owners) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(URL, USER, "");
+        try (Connection connection = connect();
                 Statement statement = connection.createStatement()) {
             long appended = statement.executeUpdate("""
                     insert into event_store.domain_event_entry (global_index, event_identifier, aggregate_identifier,
@@ -141,5 +195,9 @@ final class BenchDatabase {
                     + " from event_store.domain_event_entry");
             return appended;
         }
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(url(), USER, "");
     }
 }

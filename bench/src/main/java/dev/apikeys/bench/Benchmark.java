@@ -1,12 +1,7 @@
 package dev.apikeys.bench;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
@@ -23,13 +18,11 @@ import java.util.function.Supplier;
  */
 final class Benchmark {
 
-    private static final Path TARGET = Path.of("bench/target");
-    private static final Path KAFKA_LOG = TARGET.resolve("kafka.log");
-    private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(180);
+    private static final RunFiles FILES = new RunFiles(Path.of("bench/target"));
 
     private final BenchSettings settings;
     private final Progress progress = new Progress();
-    private final Report report = new Report();
+    private final Report report = new Report(BenchmarkFigures.ALL);
     private final long runEndsAt = System.nanoTime() + BenchSettings.RUN_BUDGET.toNanos();
 
     private Benchmark(BenchSettings settings) {
@@ -46,72 +39,62 @@ final class Benchmark {
 
     private void run() throws Exception {
         progress.line("bench: scale %s%s; service output in %s", settings.scale(),
-                settings.flightRecordings() ? ", flight recordings in " + ServiceProcess.FLIGHT_RECORDINGS : "",
-                ServiceProcess.LOG);
-        Files.createDirectories(TARGET);
-        BenchDatabase database = new BenchDatabase();
+                settings.flightRecordings() ? ", flight recordings in " + FILES.flightRecordings() : "",
+                FILES.serviceLog());
+        Files.createDirectories(FILES.directory());
+        BenchDatabase database = new BenchDatabase("apikeys_bench");
         database.recreate();
-        progress.line("database %s recreated on %s:%d", BenchDatabase.NAME, BenchDatabase.HOST, BenchDatabase.PORT);
+        progress.line("database %s recreated on %s:%d", database.name(), BenchDatabase.HOST, BenchDatabase.PORT);
         phase("pgbench", () -> {
             double tps = new PgbenchBaseline(database).run(settings.seconds(15), progress);
             progress.line("  pgbench: %,.0f inserts/s", tps);
-            report.record(Figure.PGBENCH_INSERT_TPS, tps);
+            report.record(BenchmarkFigures.PGBENCH_INSERT_TPS, tps);
         });
 
-        try (ChildProcesses children = new ChildProcesses()) {
-            KafkaBrokerProcess broker = new KafkaBrokerProcess(children.temporaryDirectory("apikeys-bench-kafka-"),
-                    freePort(), KAFKA_LOG);
-            children.started(broker);
-            broker.start();
-            progress.line("Kafka broker ready on %s (a child JVM, output in %s)", broker.bootstrapServers(), KAFKA_LOG);
-
-            ServiceEndpoint endpoint = new ServiceEndpoint(BenchDatabase.HOST, freePort());
-            BearerTokens tokens = new BearerTokens(ServiceLaunch.HMAC_SECRET);
-            ServiceAdmin admin = new ServiceAdmin(endpoint, tokens);
-            List<String> command = ServiceLaunch.command(endpoint.port(), broker.bootstrapServers(),
-                    children.temporaryDirectory("apikeys-bench-data-"));
-            progress.line("starting the service: %s", String.join(" ", command));
-            ServiceProcess service = ServiceProcess.start(command, settings.flightRecordings());
-            children.started(service);
+        ServiceProcess service;
+        try (ServiceUnderTest underTest = ServiceUnderTest.start(database, FILES, settings.flightRecordings(),
+                progress)) {
+            service = underTest.service();
             boolean healthy = phase("service start", () -> {
                 long starting = System.nanoTime();
-                service.awaitHealthy(admin, SERVICE_START_TIMEOUT);
-                progress.line("  healthy after %.1f s on port %d", (System.nanoTime() - starting) / 1e9, endpoint.port());
+                underTest.awaitHealthy();
+                progress.line("  healthy after %.1f s on port %d", (System.nanoTime() - starting) / 1e9,
+                        underTest.endpoint().port());
             });
             if (healthy) {
-                measure(new PhaseContext(settings, progress, endpoint, tokens, admin, service, database, report,
-                        runEndsAt), broker);
+                measure(underTest);
             }
             OptionalLong peak = service.peakResidentKibibytes();
             if (peak.isPresent()) {
-                report.record(Figure.SERVICE_RSS_MB, peak.getAsLong() / 1024.0);
+                report.record(BenchmarkFigures.SERVICE_RSS_MB, peak.getAsLong() / 1024.0);
             } else {
                 report.phaseFailed("service_rss_mb", "the service was not running at the end");
             }
             progress.line("stopping the service and the Kafka broker");
         }
-        ServiceProcess.problemsInLog().forEach(line -> progress.line("service log: %s", line));
+        service.problemsInLog().forEach(line -> progress.line("service log: %s", line));
         progress.line("done in %d s", progress.elapsedSeconds());
         report.print(System.out);
     }
 
-    private void measure(PhaseContext context, KafkaBrokerProcess broker) {
-        Optional<ProcessHandle> postgres = context.database().serverProcess();
-        Supplier<CpuUsage> cpu = () -> CpuUsage.now(context.service(), postgres, broker);
+    private void measure(ServiceUnderTest underTest) {
+        PhaseContext context = new PhaseContext(settings, progress, underTest.endpoint(), underTest.tokens(),
+                underTest.admin(), underTest.service(), underTest.database(), report, runEndsAt);
+        Supplier<CpuUsage> cpu = underTest::cpuUsage;
         CreatePhases creates = new CreatePhases(context);
         servicePhase(context, cpu, "create-closed-loop", creates::closedLoop);
         servicePhase(context, cpu, "create-fixed-rate", creates::fixedRate);
         servicePhase(context, cpu, "get", () -> new ListPhase(context).run(creates.issuedKeys()));
         servicePhase(context, cpu, "verify", () -> new VerifyPhases(context).run(creates.issuedKeys()));
-        servicePhase(context, cpu, "audit-catch-up", () -> new AuditCatchUpPhase(context, broker).run());
+        servicePhase(context, cpu, "audit-catch-up", () -> new AuditCatchUpPhase(context, underTest.broker()).run());
         servicePhase(context, cpu, "replay", () -> new ReplayPhase(context).run());
     }
 
     /** A phase that loads the service: recorded with JFR when asked for, and followed by who used the CPU. */
-    private void servicePhase(PhaseContext context, Supplier<CpuUsage> cpu, String name, PhaseBody body) {
+    private void servicePhase(PhaseContext context, Supplier<CpuUsage> cpu, String name, Phase.Body body) {
         if (!context.service().isAlive()) {
             progress.line("%s FAILED: the service is not running", name);
-            report.phaseFailed(name, "the service is not running; see " + ServiceProcess.LOG);
+            report.phaseFailed(name, "the service is not running; see " + context.service().log());
             return;
         }
         phase(name, () -> {
@@ -127,32 +110,9 @@ final class Benchmark {
     }
 
     /** @return whether the phase completed */
-    private boolean phase(String name, PhaseBody body) {
-        progress.line("== %s", name);
-        try {
-            body.run();
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted in phase " + name, e);
-        } catch (Exception e) {
-            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-            progress.line("%s FAILED: %s", name, reason);
-            if (!(e instanceof PhaseFailed)) {
-                e.printStackTrace(System.out);
-            }
-            report.phaseFailed(name, reason);
-            return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(BenchDatabase.HOST))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private interface PhaseBody {
-        void run() throws Exception;
+    private boolean phase(String name, Phase.Body body) {
+        Optional<String> failure = Phase.run(name, progress, body);
+        failure.ifPresent(reason -> report.phaseFailed(name, reason));
+        return failure.isEmpty();
     }
 }

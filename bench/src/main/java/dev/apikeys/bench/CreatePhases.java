@@ -20,13 +20,13 @@ final class CreatePhases {
     private static final String WAIT_TIMER = "apikeys_read_your_writes_wait_seconds";
 
     private final PhaseContext context;
-    private final Queue<String> issuedKeys = new ConcurrentLinkedQueue<>();
+    private final Queue<IssuedKey> issuedKeys = new ConcurrentLinkedQueue<>();
 
     CreatePhases(PhaseContext context) {
         this.context = context;
     }
 
-    Collection<String> issuedKeys() {
+    Collection<IssuedKey> issuedKeys() {
         return issuedKeys;
     }
 
@@ -34,17 +34,17 @@ final class CreatePhases {
     void closedLoop() throws InterruptedException {
         runClosedLoop("create warm-up", "bench-warmup", context.settings().seconds(10));
         LoadResult result = runClosedLoop("create closed loop", "bench-closed", context.settings().seconds(30));
-        context.report().record(Figure.CREATE_RPS, result.servedPerSecond());
-        double pgbench = context.report().value(Figure.PGBENCH_INSERT_TPS);
+        context.report().record(BenchmarkFigures.CREATE_RPS, result.servedPerSecond());
+        double pgbench = context.report().value(BenchmarkFigures.PGBENCH_INSERT_TPS);
         if (!Double.isNaN(pgbench)) {
-            context.report().record(Figure.CREATE_VS_PGBENCH, result.servedPerSecond() / pgbench,
+            context.report().record(BenchmarkFigures.CREATE_VS_PGBENCH, result.servedPerSecond() / pgbench,
                     result.unmetCondition());
         }
     }
 
     /** {@code create_p99_ms} at half of {@code create_rps}, and {@code ryw_wait_p99_ms} meanwhile. */
     void fixedRate() throws InterruptedException {
-        double closedLoopRate = context.report().value(Figure.CREATE_RPS);
+        double closedLoopRate = context.report().value(BenchmarkFigures.CREATE_RPS);
         if (Double.isNaN(closedLoopRate) || closedLoopRate < 1) {
             throw new PhaseFailed("no create_rps to take half of");
         }
@@ -57,7 +57,7 @@ final class CreatePhases {
         LoadResult creates = runFixedRate("create fixed rate", "bench-paced", rate, context.settings().seconds(30));
         ServerTimerHistogram after = ServerTimerHistogram.parse(context.admin().prometheus(), WAIT_TIMER);
 
-        context.report().record(Figure.CREATE_P99_MS, creates.percentileMillis(99), creates.unmetCondition());
+        context.report().record(BenchmarkFigures.CREATE_P99_MS, creates.percentileMillis(99), creates.unmetCondition());
         if (after.isEmpty()) {
             throw new PhaseFailed("/actuator/prometheus has no " + WAIT_TIMER + "_bucket; is the histogram enabled?");
         }
@@ -68,7 +68,7 @@ final class CreatePhases {
         if (waits == 0) {
             throw new PhaseFailed("the service timed no read-your-writes waits");
         }
-        context.report().record(Figure.RYW_WAIT_P99_MS, p99Millis);
+        context.report().record(BenchmarkFigures.RYW_WAIT_P99_MS, p99Millis);
     }
 
     private LoadResult runClosedLoop(String label, String userPrefix, Duration duration)
@@ -97,7 +97,7 @@ final class CreatePhases {
 
     private CreateKeysWorkload creates(String userPrefix, int connection,
             AtomicReferenceArray<byte[]> readsOfCurrentUsers) {
-        return new CreateKeysWorkload(userPrefix, connection, context.endpoint(), context.tokens(), issuedKeys,
-                readsOfCurrentUsers);
+        return new CreateKeysWorkload(userPrefix, connection, context.endpoint(), context.tokens(), issuedKeys::add,
+                read -> readsOfCurrentUsers.set(connection, read));
     }
 }

@@ -23,13 +23,12 @@ final class KafkaBrokerProcess implements AutoCloseable {
      */
     private static final List<String> JVM_OPTIONS = List.of("-Xmx384m", "-XX:+UseSerialGC");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final Path logDirectory;
     private final int port;
     private final Path output;
-    private Process process;
-    /** CPU time of the broker JVMs killed before this one, so that a restart does not hide it. */
-    private Duration cpuTimeOfEarlierJvms = Duration.ZERO;
+    private final ChildJvm jvm = new ChildJvm();
 
     KafkaBrokerProcess(Path logDirectory, int port, Path output) {
         this.logDirectory = logDirectory;
@@ -42,15 +41,14 @@ final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     /** Starts the broker and returns once it accepts clients. */
-    synchronized void start() throws IOException, InterruptedException {
+    void start() throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), KafkaBrokerMain.class.getName(),
                 logDirectory.toString(), Integer.toString(port)));
-        process = new ProcessBuilder(command).redirectError(Redirect.appendTo(output.toFile())).start();
+        Process started = jvm.start(new ProcessBuilder(command).redirectError(Redirect.appendTo(output.toFile())));
         CompletableFuture<Void> ready = new CompletableFuture<>();
-        Process started = process;
         Thread readiness = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(
                     new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
@@ -79,35 +77,24 @@ final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     /** CPU time the broker's JVMs have used so far. */
-    synchronized Duration cpuTime() {
-        return process == null ? cpuTimeOfEarlierJvms : cpuTimeOfEarlierJvms.plus(CpuUsage.cpuTime(process.toHandle()));
+    Duration cpuTime() {
+        return jvm.cpuTime();
     }
 
     /** Takes Kafka away at once, as a crash would: SIGKILL, no graceful shutdown. */
-    synchronized void kill() throws InterruptedException {
-        if (process != null) {
-            cpuTimeOfEarlierJvms = cpuTime();
-            process.destroyForcibly();
-            process.waitFor();
-            process = null;
-        }
+    void kill() throws InterruptedException {
+        jvm.kill();
     }
 
-    /** Stops the broker gracefully, or kills it if it takes too long. */
+    /** Stops the broker gracefully (closing its input tells it to), or kills it if it takes too long. */
     @Override
-    public synchronized void close() throws InterruptedException {
-        if (process == null) {
-            return;
-        }
-        try {
-            process.getOutputStream().close();
-        } catch (IOException e) {
-            // Already closed: the broker is on its way out.
-        }
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor();
-        }
-        process = null;
+    public void close() throws InterruptedException {
+        jvm.stop(process -> {
+            try {
+                process.getOutputStream().close();
+            } catch (IOException e) {
+                // Already closed: the broker is on its way out.
+            }
+        }, STOP_TIMEOUT);
     }
 }

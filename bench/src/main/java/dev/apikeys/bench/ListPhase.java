@@ -18,7 +18,7 @@ final class ListPhase {
     }
 
     /** {@code get_p99_ms} and {@code get_rps}; the owner's keys join {@code issuedKeys}. */
-    void run(Collection<String> issuedKeys) throws IOException, InterruptedException {
+    void run(Collection<IssuedKey> issuedKeys) throws IOException, InterruptedException {
         String token = context.tokens().forUser(OWNER);
         byte[] list = context.endpoint().get(CreateKeysWorkload.PATH, token);
         createKeys(token, issuedKeys, list);
@@ -29,11 +29,11 @@ final class ListPhase {
         LoadResult result = LoadRun.closedLoop("get closed loop", context.endpoint(), CONNECTIONS,
                 context.settings().seconds(20), connection -> CannedRequests.of(list, 200)).await(context.progress());
         context.progress().line("  %s", result.summary());
-        context.report().record(Figure.GET_P99_MS, result.percentileMillis(99), result.unmetCondition());
-        context.report().record(Figure.GET_RPS, result.servedPerSecond());
+        context.report().record(BenchmarkFigures.GET_P99_MS, result.percentileMillis(99), result.unmetCondition());
+        context.report().record(BenchmarkFigures.GET_RPS, result.servedPerSecond());
     }
 
-    private void createKeys(String token, Collection<String> issuedKeys, byte[] list) throws IOException {
+    private void createKeys(String token, Collection<IssuedKey> issuedKeys, byte[] list) throws IOException {
         byte[] create = context.endpoint().post(CreateKeysWorkload.PATH, token, CreateKeysWorkload.BODY);
         try (HttpConnection connection = context.endpoint().connect()) {
             for (int i = 0; i < KEYS; i++) {
@@ -41,7 +41,7 @@ final class ListPhase {
                     throw new PhaseFailed("creating the listed user's keys answered " + connection.status() + ": "
                             + connection.bodyText(0, 300));
                 }
-                issuedKeys.add(CreateKeysWorkload.plaintextKey(connection));
+                issuedKeys.add(IssuedKey.fromAnswer(OWNER, connection));
             }
             // Read-your-writes: the very next GET must list all of them.
             if (connection.exchange(list) != 200 || occurrences(connection.bodyText(), KEY_PREFIX_FIELD) != KEYS) {

@@ -30,7 +30,7 @@ final class PgbenchBaseline {
         try {
             Process pgbench = new ProcessBuilder(List.of("pgbench", "-h", BenchDatabase.HOST,
                     "-p", Integer.toString(BenchDatabase.PORT), "-U", BenchDatabase.USER, "-n", "-c", "8", "-j", "2",
-                    "-T", Long.toString(duration.toSeconds()), "-f", SCRIPT.toString(), BenchDatabase.NAME))
+                    "-T", Long.toString(duration.toSeconds()), "-f", SCRIPT.toString(), database.name()))
                     .redirectErrorStream(true)
                     .start();
             String output = new String(pgbench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 final class ReplayPhase {
 
     private static final long EVENTS = 1_000_000;
-    private static final String REBUILT = "Read model rebuilt from";
+    /** What the service logs when a rebuild of the read model swapped its tables in. */
+    private static final String REBUILT = ServiceAdmin.READ_MODEL + " rebuilt from";
 
     private final PhaseContext context;
 
@@ -63,9 +64,9 @@ final class ReplayPhase {
             context.progress().line("  service: %s", rebuilt.get(rebuilt.size() - 1).strip());
         } else {
             throw new PhaseFailed("the replay ended without the service logging \"" + REBUILT + " ...\"; see "
-                    + ServiceProcess.LOG);
+                    + context.service().log());
         }
-        context.report().record(Figure.REPLAY_EVENTS_PER_S, events / took);
+        context.report().record(BenchmarkFigures.REPLAY_EVENTS_PER_S, events / took);
     }
 
     private static double seconds(long since) {

@@ -2,7 +2,7 @@ package dev.apikeys.bench;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,8 +13,14 @@ import java.util.Map;
  */
 final class Report {
 
-    private final Map<Figure, Measurement> measurements = new EnumMap<>(Figure.class);
+    private final List<Figure> figures;
+    private final Map<Figure, Measurement> measurements = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
+
+    /** @param figures what this report holds, in the order it prints them */
+    Report(List<Figure> figures) {
+        this.figures = List.copyOf(figures);
+    }
 
     synchronized void record(Figure figure, double value) {
         record(figure, value, null);
@@ -22,6 +28,9 @@ final class Report {
 
     /** @param unmetCondition why the figure misses its target whatever its value, or null */
     synchronized void record(Figure figure, double value, String unmetCondition) {
+        if (!figures.contains(figure)) {
+            throw new IllegalArgumentException(figure.key() + " is not a figure of this report");
+        }
         measurements.put(figure, new Measurement(value, unmetCondition));
     }
 
@@ -34,28 +43,42 @@ final class Report {
         return measurement == null ? Double.NaN : measurement.value();
     }
 
-    synchronized void print(PrintStream out) {
-        out.println();
-        out.printf(Locale.ROOT, "%-28s %12s  %-18s %s%n", "figure", "value", "target", "result");
-        for (Figure figure : Figure.values()) {
+    /** Whether every figure was measured and met its target, if it has one, and no phase failed. */
+    synchronized boolean passed() {
+        return failures.isEmpty() && figures.stream().allMatch(figure -> {
             Measurement measurement = measurements.get(figure);
-            boolean measured = measurement != null && !Double.isNaN(measurement.value());
-            out.printf(Locale.ROOT, "%-28s %12s  %-18s %s%n", figure.key(),
-                    measured ? String.format(Locale.ROOT, figure.format(), measurement.value()) : "-",
-                    figure.target(), measured ? result(figure, measurement) : "failed");
+            return measured(measurement) && (!figure.hasTarget() || meets(figure, measurement));
+        });
+    }
+
+    synchronized void print(PrintStream out) {
+        int width = figures.stream().mapToInt(figure -> figure.key().length()).max().orElse(0);
+        String row = "%-" + width + "s %12s  %-18s %s%n";
+        out.println();
+        out.printf(Locale.ROOT, row, "figure", "value", "target", "result");
+        for (Figure figure : figures) {
+            Measurement measurement = measurements.get(figure);
+            out.printf(Locale.ROOT, row, figure.key(), measured(measurement) ? formatted(figure, measurement) : "-",
+                    figure.target(), measured(measurement) ? result(figure, measurement) : "failed");
         }
         if (!failures.isEmpty()) {
             out.println();
             failures.forEach(failure -> out.println("failed: " + failure));
         }
         out.println();
-        for (Figure figure : Figure.values()) {
+        for (Figure figure : figures) {
             Measurement measurement = measurements.get(figure);
-            boolean measured = measurement != null && !Double.isNaN(measurement.value());
-            out.println(figure.key() + "="
-                    + (measured ? String.format(Locale.ROOT, figure.format(), measurement.value()) : "failed"));
+            out.println(figure.key() + "=" + (measured(measurement) ? formatted(figure, measurement) : "failed"));
         }
         out.flush();
+    }
+
+    private static boolean measured(Measurement measurement) {
+        return measurement != null && !Double.isNaN(measurement.value());
+    }
+
+    private static String formatted(Figure figure, Measurement measurement) {
+        return String.format(Locale.ROOT, figure.format(), measurement.value());
     }
 
     private static String result(Figure figure, Measurement measurement) {
@@ -65,7 +88,11 @@ final class Report {
         if (measurement.unmetCondition() != null) {
             return "missed (" + measurement.unmetCondition() + ")";
         }
-        return figure.isMetBy(measurement.value()) ? "met" : "missed";
+        return meets(figure, measurement) ? "met" : "missed";
+    }
+
+    private static boolean meets(Figure figure, Measurement measurement) {
+        return measurement.unmetCondition() == null && figure.isMetBy(measurement.value());
     }
 
     private record Measurement(double value, String unmetCondition) {

@@ -25,6 +25,11 @@ record ServiceEndpoint(String host, int port) {
         return request;
     }
 
+    /** A PUT without a body, as the toggle of a key is. */
+    byte[] put(String path, String bearerToken) {
+        return (head("PUT", path, bearerToken) + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     private String head(String method, String path, String bearerToken) {
         return method + " " + path + " HTTP/1.1\r\n"
                 + "Host: " + host + ":" + port + "\r\n"

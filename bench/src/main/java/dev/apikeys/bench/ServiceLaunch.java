@@ -13,17 +13,15 @@ final class ServiceLaunch {
     static final Path JAR = Path.of("standalone/target/apikeys-standalone.jar");
     /** Known to the harness, which mints its own tokens with it; at least 32 bytes. */
     static final String HMAC_SECRET = "bench-hmac-secret-of-at-least-32-bytes-long";
-    static final Path HEAP_DUMP = Path.of("bench/target/service-oom.hprof");
 
     static final List<String> JVM_OPTIONS = List.of(
             // As a container limit would: unset, the JVM would take up to a quarter of this
             // machine's 24 GiB and service_rss_mb would measure the machine, not the service.
             "-Xmx512m",
             // Better a failed phase than figures from a JVM limping along after an OOM, and a
-            // heap dump to see what filled the heap.
+            // heap dump (see command) to see what filled the heap.
             "-XX:+ExitOnOutOfMemoryError",
-            "-XX:+HeapDumpOnOutOfMemoryError",
-            "-XX:HeapDumpPath=" + HEAP_DUMP);
+            "-XX:+HeapDumpOnOutOfMemoryError");
 
     /** Settings of the service under measurement, beyond where its database and Kafka are. */
     static final List<String> SERVICE_ARGUMENTS = List.of(
@@ -34,13 +32,15 @@ final class ServiceLaunch {
     private ServiceLaunch() {
     }
 
-    static List<String> command(int httpPort, String kafkaBootstrapServers, Path dataDirectory) {
+    static List<String> command(int httpPort, String kafkaBootstrapServers, BenchDatabase database,
+            Path dataDirectory, RunFiles files) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
+        command.add("-XX:HeapDumpPath=" + files.heapDump());
         command.add("-jar");
         command.add(JAR.toString());
-        command.add("--spring.datasource.url=" + BenchDatabase.URL);
+        command.add("--spring.datasource.url=" + database.url());
         command.add("--spring.datasource.username=" + BenchDatabase.USER);
         command.add("--spring.datasource.password=");
         command.add("--apikeys.audit.bootstrap-servers=" + kafkaBootstrapServers);

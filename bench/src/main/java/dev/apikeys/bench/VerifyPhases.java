@@ -21,13 +21,13 @@ final class VerifyPhases {
     }
 
     /** {@code verify_rps}, then {@code verify_p99_ms}. */
-    void run(Collection<String> liveKeys) throws InterruptedException {
+    void run(Collection<IssuedKey> liveKeys) throws InterruptedException {
         if (liveKeys.isEmpty()) {
             throw new PhaseFailed("no keys to verify: the create phases issued none");
         }
         String token = context.tokens().forService("bench-gateway", BearerTokens.VERIFY_SCOPE);
         byte[][] verifications = liveKeys.stream()
-                .map(key -> context.endpoint().post(PATH, token, "{\"key\": \"" + key + "\"}"))
+                .map(key -> context.endpoint().post(PATH, token, "{\"key\": \"" + key.plaintext() + "\"}"))
                 .toArray(byte[][]::new);
         CannedRequests workload = CannedRequests.anyOf(verifications, 200, VALID);
         context.progress().line("verifying %,d different keys", verifications.length);
@@ -36,13 +36,13 @@ final class VerifyPhases {
                 connection -> workload).await(context.progress()));
         LoadResult closedLoop = summarize(LoadRun.closedLoop("verify closed loop", context.endpoint(), CONNECTIONS,
                 context.settings().seconds(20), connection -> workload).await(context.progress()));
-        context.report().record(Figure.VERIFY_RPS, closedLoop.servedPerSecond(), closedLoop.unmetCondition());
+        context.report().record(BenchmarkFigures.VERIFY_RPS, closedLoop.servedPerSecond(), closedLoop.unmetCondition());
 
         summarize(LoadRun.fixedRate("verify fixed-rate warm-up", context.endpoint(), CONNECTIONS, RATE,
                 context.settings().seconds(5), connection -> workload).await(context.progress()));
         LoadResult fixedRate = summarize(LoadRun.fixedRate("verify fixed rate", context.endpoint(), CONNECTIONS, RATE,
                 context.settings().seconds(20), connection -> workload).await(context.progress()));
-        context.report().record(Figure.VERIFY_P99_MS, fixedRate.percentileMillis(99), fixedRate.unmetCondition());
+        context.report().record(BenchmarkFigures.VERIFY_P99_MS, fixedRate.percentileMillis(99), fixedRate.unmetCondition());
     }
 
     private LoadResult summarize(LoadResult result) {
