@@ -43,9 +43,11 @@ class AuditTopicProducer {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(8);
     private static final Duration MAX_BLOCK = Duration.ofSeconds(3);
+    /** Longer than a setup can take: its admin calls are bounded by twice the request timeout. */
+    private static final Duration TOPIC_SETUP_WAIT = REQUEST_TIMEOUT.multipliedBy(3);
 
     private final AuditProperties properties;
-    /** One segment at a time sets the topic up; the others fail their batch fast meanwhile. */
+    /** One segment at a time sets the topic up. */
     private final ReentrantLock topicSetup = new ReentrantLock();
     private volatile boolean topicReady;
     private Producer<String, byte[]> producer;
@@ -63,12 +65,21 @@ class AuditTopicProducer {
         return producer().send(record);
     }
 
+    /**
+     * The other segments wait while one sets the topic up (bounded by the setup's own timeouts),
+     * rather than failing their first batch and being retried seconds later.
+     */
     private void ensureTopic() {
         if (topicReady) {
             return;
         }
-        if (!topicSetup.tryLock()) {
-            throw new AuditPublicationFailed("Another segment is setting up the audit topic", null);
+        try {
+            if (!topicSetup.tryLock(TOPIC_SETUP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AuditPublicationFailed("Another segment is still setting up the audit topic", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditPublicationFailed("Interrupted while waiting for the audit topic", e);
         }
         try {
             if (!topicReady) {

@@ -61,7 +61,7 @@ public class ProcessorTokens {
         return atReset == null || replay.getCurrentToken() != null && replay.getCurrentToken().covers(atReset);
     }
 
-    /** Each segment of the processor, who claims it (null: nobody) and up to where it applied every event. */
+    /** Each segment of the processor, who claims it (null: nobody) and how far it got. */
     public List<SegmentClaim> claims(String processorName) {
         List<StoredToken> rows = rows(processorName);
         int[] segmentIds = rows.stream().mapToInt(StoredToken::segment).toArray();
@@ -69,7 +69,7 @@ public class ProcessorTokens {
                 .map(row -> {
                     SegmentPosition position = SegmentPosition.of(
                             Segment.computeSegment(row.segment(), segmentIds), row.token(serializer));
-                    return new SegmentClaim(row.segment(), row.owner(), position.appliedUpTo());
+                    return new SegmentClaim(row.segment(), row.owner(), position.index(), position.gaps());
                 })
                 .sorted(Comparator.comparingInt(SegmentClaim::segment))
                 .toList();

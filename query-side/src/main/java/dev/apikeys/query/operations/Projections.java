@@ -4,9 +4,11 @@ import dev.apikeys.query.consistency.ProcessorTokens;
 import dev.apikeys.query.consistency.SegmentClaim;
 import dev.apikeys.query.operations.ProjectionStatus.Status;
 import dev.apikeys.query.replay.ShadowRebuilds;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -52,16 +54,35 @@ class Projections {
         StreamingEventProcessor processor = processor(name)
                 .orElseThrow(() -> new IllegalArgumentException("No streaming processor " + name));
         List<SegmentClaim> claims = tokens.claims(name);
-        long position = claims.stream().mapToLong(SegmentClaim::position).min().orElse(-1);
+        Set<Long> committedGaps = committed(claims);
+        long position = position(claims, committedGaps);
         Backlog backlog = backlog(position);
         return new ProjectionStatus(name, status(processor), position, backlog.head(), backlog.events(),
                 tokens.replaying(name) || rebuilds.running(name),
                 claims.stream().map(claim -> new ProjectionStatus.Segment(claim.segment(), claim.owner(),
-                        claim.position())).toList());
+                        claim.position(committedGaps))).toList());
     }
 
     long lagEvents(String name) {
-        return backlog(tokens.appliedByEverySegment(name)).events();
+        List<SegmentClaim> claims = tokens.claims(name);
+        return backlog(position(claims, committed(claims))).events();
+    }
+
+    /** Up to where every segment applied every committed event; -1 before the first, or without segments. */
+    private static long position(List<SegmentClaim> claims, Set<Long> committedGaps) {
+        return claims.stream().mapToLong(claim -> claim.position(committedGaps)).min().orElse(-1);
+    }
+
+    /** Which of the segments' gaps are committed events now; the others never will be. */
+    private Set<Long> committed(List<SegmentClaim> claims) {
+        Set<Long> gaps = new HashSet<>();
+        claims.forEach(claim -> gaps.addAll(claim.gaps()));
+        if (gaps.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.queryForList(
+                "select global_index from event_store.domain_event_entry where global_index in (:gaps)",
+                Map.of("gaps", gaps), Long.class));
     }
 
     private static Status status(StreamingEventProcessor processor) {

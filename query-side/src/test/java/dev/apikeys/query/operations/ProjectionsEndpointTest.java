@@ -172,6 +172,32 @@ class ProjectionsEndpointTest {
                 .containsExactly(0, 1);
     }
 
+    /**
+     * An append that rolled back took a global index no event will ever have: the processor passes
+     * it as a gap, and that gap must not hold its position back for good.
+     */
+    @Test
+    void anAppendThatRolledBackHoldsNoProcessorBehind() throws Exception {
+        try {
+            transaction.executeWithoutResult(status -> {
+                appendTwoEvents();
+                throw new IllegalStateException("rolled back after its global indexes were taken");
+            });
+        } catch (IllegalStateException expected) {
+            // The gap this test wants.
+        }
+        appendTwoEvents();
+        long head = storeHead();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode probeStatus = status(PROBE);
+            assertThat(probeStatus.get("position").asLong()).isEqualTo(head);
+            assertThat(probeStatus.get("lag_events").asLong()).isZero();
+            assertThat(probeStatus.get("segments")).allSatisfy(segment ->
+                    assertThat(segment.get("position").asLong()).isEqualTo(head));
+        });
+    }
+
     @Test
     void aStoppedProcessorShowsStoppedAndFallsBehind() throws Exception {
         StreamingEventProcessor processor = probeProcessor();
