@@ -1,8 +1,7 @@
 package dev.apikeys.bench;
 
+import dev.apikeys.standalone.embedded.LocalPorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -43,13 +42,13 @@ final class ServiceUnderTest implements AutoCloseable {
         ChildProcesses children = new ChildProcesses();
         try {
             KafkaBrokerProcess broker = new KafkaBrokerProcess(children.temporaryDirectory("apikeys-bench-kafka-"),
-                    freePort(), files.kafkaLog());
+                    LocalPorts.free(), files.kafkaLog());
             children.started(broker);
             broker.start();
             progress.line("Kafka broker ready on %s (a child JVM, output in %s)", broker.bootstrapServers(),
                     files.kafkaLog());
 
-            ServiceEndpoint endpoint = new ServiceEndpoint(BenchDatabase.HOST, freePort());
+            ServiceEndpoint endpoint = new ServiceEndpoint(BenchDatabase.HOST, LocalPorts.free());
             List<String> command = ServiceLaunch.command(endpoint.port(), broker.bootstrapServers(), database,
                     children.temporaryDirectory("apikeys-bench-data-"), files);
             progress.line("starting the service: %s", String.join(" ", command));
@@ -103,9 +102,4 @@ final class ServiceUnderTest implements AutoCloseable {
         children.close();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(BenchDatabase.HOST))) {
-            return socket.getLocalPort();
-        }
-    }
 }

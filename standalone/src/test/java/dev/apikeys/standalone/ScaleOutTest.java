@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apikeys.standalone.embedded.EmbeddedKafkaBroker;
+import dev.apikeys.standalone.embedded.LocalPorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class ScaleOutTest extends KeyLifecycleSuite {
 
     @BeforeAll
     static void deploy() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
+        postgres = EmbeddedPostgres.builder().setPort(LocalPorts.free()).start();
         kafka = new EmbeddedKafkaBroker(Files.createTempDirectory("apikeys-scale-out-kafka"),
                 StandaloneTestProperties.freePort());
         kafka.start();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apikeys.command.CommandSideApplication;
 import dev.apikeys.query.QuerySideApplication;
+import dev.apikeys.standalone.embedded.LocalPorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ class SplitDeploymentTest {
 
     @BeforeAll
     static void startBothSides() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
+        postgres = EmbeddedPostgres.builder().setPort(LocalPorts.free()).start();
         String url = postgres.getJdbcUrl("postgres", "postgres");
         // Nothing listens on this port: reads and writes must not need Kafka.
         String kafka = "127.0.0.1:" + StandaloneTestProperties.freePort();

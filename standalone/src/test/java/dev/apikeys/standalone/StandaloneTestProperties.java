@@ -1,8 +1,8 @@
 package dev.apikeys.standalone;
 
+import dev.apikeys.standalone.embedded.LocalPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -61,10 +61,6 @@ final class StandaloneTestProperties {
     }
 
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LocalPorts.free();
     }
 }

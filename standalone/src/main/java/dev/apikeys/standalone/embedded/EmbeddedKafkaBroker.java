@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +42,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public EmbeddedKafkaBroker(Path logDirectory, int port) {
         this.logDirectory = logDirectory.toAbsolutePath().normalize();
-        this.port = port == 0 ? freePort() : port;
+        this.port = port == 0 ? LocalPorts.free() : port;
     }
 
     public synchronized void start() {
@@ -53,7 +51,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         long startedAt = System.nanoTime();
         formatOnFirstStart();
-        KafkaRaftServer starting = new KafkaRaftServer(new KafkaConfig(brokerProperties(freePort()), false), Time.SYSTEM);
+        KafkaRaftServer starting = new KafkaRaftServer(new KafkaConfig(brokerProperties(LocalPorts.free()), false), Time.SYSTEM);
         try {
             // Returns once the broker is unfenced, i.e. ready for clients.
             starting.startup();
@@ -165,13 +163,5 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("Could not format Kafka log directory " + logDirectory, e);
         }
         log.info("Formatted Kafka log directory: {}", report.toString(StandardCharsets.UTF_8).strip());
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port on " + HOST, e);
-        }
     }
 }

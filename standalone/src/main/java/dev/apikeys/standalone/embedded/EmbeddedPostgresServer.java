@@ -62,6 +62,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
+                    .setPort(LocalPorts.free())
                     // Stopped by whoever owns this object, after the things that use the database.
                     .setRegisterShutdownHook(false)
                     .setOutputRedirector(Redirect.appendTo(serverLog.toFile()))
