@@ -9,9 +9,6 @@ import org.springframework.data.repository.query.Param;
 /** The read model's table of keys. */
 public interface ApiKeyViews extends JpaRepository<ApiKeyView, UUID> {
 
-    /** A caller's live keys, newest first (served by index (user_id, created_at desc)). */
-    List<ApiKeyView> findByUserIdAndDeletedFalseOrderByCreatedAtDescIdDesc(String userId);
-
     /** The ids of every key the user ever held, deleted ones too, newest first (same index). */
     @Query("select v.id from ApiKeyView v where v.userId = :userId order by v.createdAt desc, v.id desc")
     List<UUID> findAllIdsOfUser(@Param("userId") String userId);

@@ -1,8 +1,6 @@
 package dev.apikeys.query.projection;
 
 import static dev.apikeys.query.ReadModelColumns.array;
-import static dev.apikeys.query.ReadModelColumns.instant;
-import static dev.apikeys.query.ReadModelColumns.scopes;
 import static dev.apikeys.query.ReadModelColumns.scopesJson;
 import static dev.apikeys.query.ReadModelColumns.timestamp;
 
@@ -19,7 +17,6 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -161,14 +158,13 @@ class ReadModelWriter implements BatchProjection {
         Map<UUID, ApiKeyView> rows = new HashMap<>();
         jdbc.query(connection -> {
             var statement = connection.prepareStatement("""
-                    select id, user_id, organization_id, name, key_prefix, scopes, created_at, updated_at,
-                           last_used_at, expires_at, disabled, deleted, last_sequence
-                      from %s where id = any(?)""".formatted(tables.of(API_KEY)));
+                    select %s
+                      from %s where id = any(?)""".formatted(ApiKeyRows.COLUMNS, tables.of(API_KEY)));
             Array array = connection.createArrayOf("uuid", ids.toArray());
             statement.setArray(1, array);
             return statement;
         }, (ResultSet row) -> {
-            ApiKeyView view = view(row);
+            ApiKeyView view = ApiKeyRows.view(row);
             rows.put(view.id(), view);
         });
         return rows;
@@ -279,18 +275,4 @@ class ReadModelWriter implements BatchProjection {
             return null;
         });
     }
-
-
-    private static ApiKeyView view(ResultSet row) throws SQLException {
-        return new ApiKeyView(row.getObject("id", UUID.class), row.getString("user_id"),
-                row.getString("organization_id"), row.getString("name"), row.getString("key_prefix"),
-                scopes(row.getString("scopes")), instant(row.getTimestamp("created_at")),
-                instant(row.getTimestamp("updated_at")), instant(row.getTimestamp("last_used_at")),
-                instant(row.getTimestamp("expires_at")), row.getBoolean("disabled"), row.getBoolean("deleted"),
-                row.getLong("last_sequence"));
-    }
-
-
-
-
 }

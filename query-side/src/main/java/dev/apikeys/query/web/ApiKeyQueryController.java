@@ -2,8 +2,8 @@ package dev.apikeys.query.web;
 
 import dev.apikeys.query.consistency.ReadYourWrites;
 import dev.apikeys.query.projection.ApiKeyProjection;
+import dev.apikeys.query.projection.ApiKeyRows;
 import dev.apikeys.query.projection.ApiKeyView;
-import dev.apikeys.query.projection.ApiKeyViews;
 import dev.apikeys.runtime.api.ApiKeyResponse;
 import dev.apikeys.runtime.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
@@ -21,11 +21,11 @@ import org.springframework.web.bind.annotation.RestController;
 class ApiKeyQueryController {
 
     private final ReadYourWrites readYourWrites;
-    private final ApiKeyViews views;
+    private final ApiKeyRows rows;
 
-    ApiKeyQueryController(ReadYourWrites readYourWrites, ApiKeyViews views) {
+    ApiKeyQueryController(ReadYourWrites readYourWrites, ApiKeyRows rows) {
         this.readYourWrites = readYourWrites;
-        this.views = views;
+        this.rows = rows;
     }
 
     @GetMapping
@@ -35,7 +35,7 @@ class ApiKeyQueryController {
     @ApiResponse(responseCode = "503", description = "The read model did not catch up in time; Retry-After")
     List<ApiKeyResponse> list(Caller caller) {
         readYourWrites.awaitProcessor(ApiKeyProjection.PROCESSOR);
-        return views.findByUserIdAndDeletedFalseOrderByCreatedAtDescIdDesc(caller.userId()).stream()
+        return rows.liveKeysOf(caller.userId()).stream()
                 .map(ApiKeyQueryController::response)
                 .toList();
     }
