@@ -6,8 +6,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A rebuild of the read model from an event store of at least a million events: the store is
- * filled with SQL, every processor is left to catch up (which this phase also times, since it is
- * what a fresh instance or a backlog costs), then {@code apikey-read-model} is replayed.
+ * filled with SQL, the read model is left to catch up (which this phase also times, since it is
+ * what a fresh instance or a backlog costs), then {@code apikey-read-model} is replayed. The
+ * analytics and audit processors are not waited for: on two cores their catch-up of the same
+ * million events takes longer than the run may, so they may still share the cores with the replay.
  */
 final class ReplayPhase {
 
@@ -37,8 +39,9 @@ final class ReplayPhase {
         context.progress().line("  appended %,d events in %.1f s", appended, seconds(appending));
 
         long catchingUp = System.nanoTime();
-        context.admin().awaitEveryProcessorCaughtUp(context.timeout(settings.seconds(360)), context.progress());
-        context.progress().line("  every processor caught up in %.1f s", seconds(catchingUp));
+        context.admin().awaitCaughtUp(ServiceAdmin.READ_MODEL, context.timeout(settings.seconds(360)),
+                context.progress());
+        context.progress().line("  %s caught up in %.1f s", ServiceAdmin.READ_MODEL, seconds(catchingUp));
 
         long events = context.database().countEvents();
         context.progress().line("replaying %s over %,d events", ServiceAdmin.READ_MODEL, events);
