@@ -3,23 +3,19 @@ package dev.apikeys.standalone;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The end-to-end suite against the standalone process, on its embedded PostgreSQL and Kafka. */
-// Its settings are its own, so no other class could reuse the context: stop its servers after it.
-@DirtiesContext
-@SpringBootTest(classes = StandaloneApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@OwnStandaloneProcess
 class ApiKeysEndToEndTest extends KeyLifecycleSuite {
 
     private static final Map<String, String> PROPERTIES = StandaloneTestProperties.fresh(MAX_KEYS);
 
     @DynamicPropertySource
     static void standalone(DynamicPropertyRegistry registry) {
-        PROPERTIES.forEach((name, value) -> registry.add(name, () -> value));
+        StandaloneTestProperties.register(registry, PROPERTIES);
     }
 
     @Value("${local.server.port}")

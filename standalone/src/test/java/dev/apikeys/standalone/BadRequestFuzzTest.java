@@ -26,9 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -40,9 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * they created are stored as answered. The seed is logged; {@code -Dapikeys.fuzz.seed=...}
  * repeats a run.
  */
-// Its settings are its own, so no other class could reuse the context: stop its servers after it.
-@DirtiesContext
-@SpringBootTest(classes = StandaloneApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@OwnStandaloneProcess
 class BadRequestFuzzTest {
 
     private static final Map<String, String> PROPERTIES = StandaloneTestProperties.fresh(100);
@@ -59,7 +55,7 @@ class BadRequestFuzzTest {
 
     @DynamicPropertySource
     static void standalone(DynamicPropertyRegistry registry) {
-        PROPERTIES.forEach((name, value) -> registry.add(name, () -> value));
+        StandaloneTestProperties.register(registry, PROPERTIES);
     }
 
     @Value("${local.server.port}")

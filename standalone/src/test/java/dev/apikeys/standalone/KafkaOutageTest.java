@@ -13,15 +13,11 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** Kafka going away never fails or blocks a write or a read; the audit stream catches up, in order, when it returns. */
-// Its settings are its own, so no other class could reuse the context: stop its servers after it.
-@DirtiesContext
-@SpringBootTest(classes = StandaloneApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@OwnStandaloneProcess
 class KafkaOutageTest {
 
     private static final Map<String, String> PROPERTIES = StandaloneTestProperties.fresh(100);
@@ -30,7 +26,7 @@ class KafkaOutageTest {
 
     @DynamicPropertySource
     static void standalone(DynamicPropertyRegistry registry) {
-        PROPERTIES.forEach((name, value) -> registry.add(name, () -> value));
+        StandaloneTestProperties.register(registry, PROPERTIES);
     }
 
     @Value("${local.server.port}")

@@ -17,9 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -29,9 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * missing.
  */
 @AutoConfigureObservability(tracing = false)
-// Its settings are its own, so no other class could reuse the context: stop its servers after it.
-@DirtiesContext
-@SpringBootTest(classes = StandaloneApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@OwnStandaloneProcess
 class OperationsEndToEndTest {
 
     private static final Map<String, String> PROPERTIES = StandaloneTestProperties.fresh(100);
@@ -39,7 +35,7 @@ class OperationsEndToEndTest {
 
     @DynamicPropertySource
     static void standalone(DynamicPropertyRegistry registry) {
-        PROPERTIES.forEach((name, value) -> registry.add(name, () -> value));
+        StandaloneTestProperties.register(registry, PROPERTIES);
     }
 
     @Value("${local.server.port}")

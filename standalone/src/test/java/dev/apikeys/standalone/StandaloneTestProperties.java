@@ -10,6 +10,7 @@ import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** Settings for a standalone process of its own: a fresh data dir, a free broker port, a known secret. */
 final class StandaloneTestProperties {
@@ -29,6 +30,11 @@ final class StandaloneTestProperties {
         properties.put("apikeys.max-keys-per-user", Integer.toString(maxKeysPerUser));
         properties.put("server.port", "0");
         return properties;
+    }
+
+    /** Gives a test's context these settings, from its {@code @DynamicPropertySource} method. */
+    static void register(DynamicPropertyRegistry registry, Map<String, String> properties) {
+        properties.forEach((name, value) -> registry.add(name, () -> value));
     }
 
     /**
