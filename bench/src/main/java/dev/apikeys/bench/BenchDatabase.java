@@ -197,6 +197,27 @@ final class BenchDatabase {
         }
     }
 
+    /**
+     * Puts every event processor's token at the store's head, as if each had handled every event
+     * in it. Only while no service runs: a running one keeps its tokens in memory and would write
+     * its own back.
+     *
+     * @return the tokens moved, one per processor and segment
+     */
+    int placeProcessorsAtHead() throws SQLException {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
+            return statement.executeUpdate("""
+                    update read_model.token_entry
+                       set token = convert_to('{"index":' || (select max(global_index)
+                                                                 from event_store.domain_event_entry)
+                                              || ',"gaps":[]}', 'UTF8'),
+                           token_type = 'org.axonframework.eventhandling.GapAwareTrackingToken',
+                           owner = null
+                    """);
+        }
+    }
+
     private Connection connect() throws SQLException {
         return DriverManager.getConnection(url(), USER, "");
     }

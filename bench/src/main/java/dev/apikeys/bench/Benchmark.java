@@ -13,8 +13,8 @@ import java.util.function.Supplier;
  * database server; the HTTP phases on a small store; the Kafka outage and the replay last, since
  * the events they add with SQL keep the processors and the verification feed busy for a while.
  * The outage comes before the replay: its backlog of 100,000 events is then all the audit
- * publisher has to catch up with, not the million the replay phase adds, and the replay phase
- * waits for every processor anyway. A phase that fails is reported as failed and the run goes on.
+ * publisher has to catch up with, not the million the replay phase adds; that phase restarts the
+ * service on them. A phase that fails is reported as failed and the run goes on.
  */
 final class Benchmark {
 

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
 
 /**
  * The service under measurement, in a JVM of its own, its output in the run's service log. It can
- * be killed as a crash would and started again with the same command, its output then appended.
+ * be killed as a crash would, or stopped, and started again with the same command, its output then
+ * appended.
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -33,7 +34,9 @@ final class ServiceProcess implements AutoCloseable {
     private final RunFiles files;
     private final boolean flightRecordings;
     private final ChildJvm jvm = new ChildJvm();
-    private int starts;
+    private volatile int starts;
+    /** The highest peak of the JVMs stopped before the running one, in KiB. */
+    private long peakResidentOfEarlierJvms;
 
     ServiceProcess(List<String> command, RunFiles files, boolean flightRecordings) {
         this.command = List.copyOf(command);
@@ -92,14 +95,17 @@ final class ServiceProcess implements AutoCloseable {
         return jvm.isAlive();
     }
 
-    /** Peak resident memory so far, VmHWM of /proc/pid/status, in KiB; empty once the process is gone. */
+    /**
+     * Peak resident memory so far, VmHWM of /proc/pid/status, in KiB, also of the JVMs stopped
+     * before; empty once the process is gone.
+     */
     OptionalLong peakResidentKibibytes() {
         if (!jvm.isAlive()) {
             return OptionalLong.empty();
         }
         try (Stream<String> status = Files.lines(Path.of("/proc", Long.toString(pid()), "status"))) {
             return status.filter(line -> line.startsWith("VmHWM:"))
-                    .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
+                    .mapToLong(line -> Math.max(peakResidentOfEarlierJvms, Long.parseLong(line.replaceAll("[^0-9]", ""))))
                     .findFirst();
         } catch (IOException e) {
             return OptionalLong.empty();
@@ -161,13 +167,24 @@ final class ServiceProcess implements AutoCloseable {
         Files.createDirectories(files.flightRecordings());
         Path file = files.flightRecordings().resolve(phase + ".jfr").toAbsolutePath();
         jcmd("JFR.start", "name=" + phase, "settings=profile", "filename=" + file);
-        return () -> jcmd("JFR.stop", "name=" + phase);
+        int recordedJvm = starts;
+        return () -> {
+            // A phase that stopped the service ended its recording with it.
+            if (starts == recordedJvm && jvm.isAlive()) {
+                jcmd("JFR.stop", "name=" + phase);
+            }
+        };
     }
 
     /** Asks the service to stop (SIGTERM: a graceful shutdown) and kills it if it takes too long. */
+    synchronized void stop() throws InterruptedException {
+        peakResidentKibibytes().ifPresent(peak -> peakResidentOfEarlierJvms = peak);
+        jvm.stop(Process::destroy, STOP_TIMEOUT);
+    }
+
     @Override
     public void close() throws InterruptedException {
-        jvm.stop(Process::destroy, STOP_TIMEOUT);
+        stop();
     }
 
     private void jcmd(String... command) throws IOException, InterruptedException {
