@@ -121,7 +121,7 @@ class QuerySideApplicationTest {
         assertThat(readModelFlyway.info().applied())
                 .filteredOn(migration -> migration.getVersion() != null)
                 .extracting(migration -> migration.getVersion().getVersion())
-                .containsExactly("1", "2", "3", "4", "5", "6");
+                .containsExactly("1", "2", "3", "4", "5", "6", "7");
         assertThat(readModelFlyway.info().pending()).isEmpty();
     }
 

@@ -115,7 +115,7 @@ final class ShadowRebuild {
         for (String table : projection.tables()) {
             jdbc.execute("drop table if exists " + ProjectionTables.REBUILD.of(table));
             jdbc.execute("create table " + ProjectionTables.REBUILD.of(table) + " (like "
-                    + ProjectionTables.LIVE.of(table) + " including all)");
+                    + ProjectionTables.LIVE.of(table) + " including all)" + storageParameters(table));
         }
         Progress progress = new Progress();
         catchUp(progress);
@@ -193,6 +193,17 @@ final class ShadowRebuild {
                 }
             });
         }
+    }
+
+    /**
+     * The live table's storage parameters (its fillfactor) as a create's with clause: like copies
+     * none, and the copy becomes the live table.
+     */
+    private String storageParameters(String table) {
+        String parameters = jdbc.queryForObject(
+                "select array_to_string(reloptions, ', ') from pg_class where oid = ?::regclass", String.class,
+                ProjectionTables.LIVE.of(table));
+        return parameters == null ? "" : " with (" + parameters + ")";
     }
 
     /** The table's indexes by what they index (their definition without names), each with its name. */

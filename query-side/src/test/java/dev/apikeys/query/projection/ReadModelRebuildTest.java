@@ -97,6 +97,7 @@ class ReadModelRebuildTest {
         jdbc.update("update read_model.api_key set disabled = false, last_used_at = null where user_id = ?", user);
 
         List<String> indexesBefore = indexNames();
+        List<String> storageBefore = storageParameters();
         Set<String> expectedAfter = before.keySet();
         ConcurrentLinkedQueue<String> wrongAnswers = new ConcurrentLinkedQueue<>();
         List<UUID> createdDuring = new CopyOnWriteArrayList<>();
@@ -146,6 +147,8 @@ class ReadModelRebuildTest {
                 .isTrue();
         assertThat(indexNames()).as("the migrations' names, for later migrations to find").isEqualTo(indexesBefore)
                 .contains("api_key_pkey", "key_lookup_key_id_key");
+        assertThat(storageParameters()).as("room on each page for heap-only updates").isEqualTo(storageBefore)
+                .containsExactly("api_key fillfactor=80", "key_lookup fillfactor=80");
     }
 
     /** The lock that keeps to one rebuild at a time is let go when it ends, on a pooled connection too. */
@@ -155,6 +158,14 @@ class ReadModelRebuildTest {
             assertThat(rebuilds.start(ApiKeyProjection.PROCESSOR)).as("run %d", run).isTrue();
             await().atMost(Duration.ofSeconds(120)).until(() -> !rebuilds.running(ApiKeyProjection.PROCESSOR));
         }
+    }
+
+    private List<String> storageParameters() {
+        return jdbc.queryForList("""
+                select relname || ' ' || array_to_string(reloptions, ' ') from pg_class
+                 where relnamespace = 'read_model'::regnamespace and relname in ('api_key', 'key_lookup')
+                 order by relname
+                """, String.class);
     }
 
     private List<String> indexNames() {
