@@ -58,16 +58,14 @@ final class ReplayPhase {
         long replaying = System.nanoTime();
         context.admin().startReplay(ServiceAdmin.READ_MODEL);
         long nextReport = replaying + TimeUnit.SECONDS.toNanos(10);
-        ProcessorStatus status;
-        while ((status = context.admin().projection(ServiceAdmin.READ_MODEL)).replaying()) {
+        // The processor's own position stays at the head meanwhile (the rebuild fills copies of
+        // the tables), so only the time tells how it goes.
+        while (context.admin().projection(ServiceAdmin.READ_MODEL).replaying()) {
             if (System.nanoTime() - replaying > timeout.toNanos()) {
-                throw new PhaseFailed("the replay did not end within %d s: at position %,d of %,d (%,.0f events/s)"
-                        .formatted(timeout.toSeconds(), status.position(), events,
-                                status.position() / seconds(replaying)));
+                throw new PhaseFailed("the replay did not end within %d s".formatted(timeout.toSeconds()));
             }
             if (System.nanoTime() >= nextReport) {
-                context.progress().line("  replaying for %.0f s: at position %,d (%,.0f events/s)", seconds(replaying),
-                        status.position(), status.position() / seconds(replaying));
+                context.progress().line("  still replaying after %.0f s", seconds(replaying));
                 nextReport += TimeUnit.SECONDS.toNanos(10);
             }
             Thread.sleep(250);
