@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
  * width, far fewer than it holds, and plans a batch's lookup of 500 keys by primary key as a scan
  * of the whole table: a catch-up or rebuild then slows with every row it writes (measured: 1,100
  * events/s at 300,000 keys). Autovacuum's analyze, where it runs at all, looks once a minute,
- * while a rebuild's shadow tables grow by a million rows in that time. So every interval this
+ * while a rebuild's shadow tables take a million events in that time. So every interval this
  * analyzes each table changed by more than a tenth since its last analyze (autovacuum's own rule,
  * checked more often), one query-side instance at a time.
  */
