@@ -8,10 +8,11 @@ import dev.apikeys.events.ApiKeyCreated;
 import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
+import dev.apikeys.events.ApiKeyEvent;
 import dev.apikeys.events.ApiKeyRotated;
+import dev.apikeys.events.KeyState;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -19,26 +20,16 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
 /**
- * One API key. Command handlers check the rules and apply events; event sourcing handlers only
- * record state. The quota and the clock arrive as handler parameters (Spring beans).
+ * One API key. Command handlers check the rules and apply events; the event sourcing handler only
+ * folds them into the key's {@link KeyState}. The quota and the clock arrive as handler parameters
+ * (Spring beans).
  */
 @Aggregate
 class ApiKey {
 
     @AggregateIdentifier
     private UUID keyId;
-    private String userId;
-    private String organizationId;
-    private String name;
-    private String keyPrefix;
-    private List<String> scopes;
-    private Instant expiresAt;
-    /** The expiry the key was issued with, which a rotation's grace period leaves alone. */
-    private Instant issuedExpiresAt;
-    private Instant createdAt;
-    private Instant updatedAt;
-    private boolean disabled;
-    private boolean deleted;
+    private KeyState state = KeyState.NONE;
 
     ApiKey() {
         // Axon rebuilds the key from its events.
@@ -57,21 +48,21 @@ class ApiKey {
     }
 
     @CommandHandler
-    ApiKeyState handle(ToggleApiKey command, Clock clock) {
+    KeyState handle(ToggleApiKey command, Clock clock) {
         requireLiveKeyOf(command.userId());
-        if (disabled) {
-            apply(new ApiKeyEnabled(keyId, userId, clock.instant()));
+        if (state.disabled()) {
+            apply(new ApiKeyEnabled(keyId, state.userId(), clock.instant()));
         } else {
-            apply(new ApiKeyDisabled(keyId, userId, clock.instant()));
+            apply(new ApiKeyDisabled(keyId, state.userId(), clock.instant()));
         }
-        return state();
+        return state;
     }
 
     @CommandHandler
     void handle(DeleteApiKey command, KeyQuota quota, Clock clock) {
         requireLiveKeyOf(command.userId());
-        quota.release(userId);
-        apply(new ApiKeyDeleted(keyId, userId, clock.instant()));
+        quota.release(state.userId());
+        apply(new ApiKeyDeleted(keyId, state.userId(), clock.instant()));
     }
 
     /**
@@ -83,70 +74,36 @@ class ApiKey {
      * @return the new key
      */
     @CommandHandler
-    ApiKeyState handle(RotateApiKey command, KeyQuota quota, Clock clock) throws Exception {
+    KeyState handle(RotateApiKey command, KeyQuota quota, Clock clock) throws Exception {
         requireLiveKeyOf(command.userId());
         Instant now = clock.instant();
-        if (disabled) {
+        if (state.disabled()) {
             throw new ApiKeyNotRotatable(ApiKeyNotRotatable.Reason.DISABLED);
         }
-        if (expiresAt != null && !expiresAt.isAfter(now)) {
+        if (state.isExpiredAt(now)) {
             throw new ApiKeyNotRotatable(ApiKeyNotRotatable.Reason.EXPIRED);
         }
-        quota.reserve(userId);
+        quota.reserve(state.userId());
         Instant endOfGrace = now.plus(command.gracePeriod());
+        Instant expiresAt = state.expiresAt();
         Instant oldKeyExpiresAt = expiresAt != null && expiresAt.isBefore(endOfGrace) ? expiresAt : endOfGrace;
-        ApiKeyCreated issued = new ApiKeyCreated(command.newKeyId(), userId, organizationId, name,
-                command.newKeyPrefix(), command.newKeyHash(), scopes, issuedExpiresAt, now, keyId);
-        apply(new ApiKeyRotated(keyId, userId, command.newKeyId(), oldKeyExpiresAt, now));
-        return createNew(ApiKey.class, () -> new ApiKey(issued)).invoke(ApiKey::state);
+        ApiKeyCreated issued = new ApiKeyCreated(command.newKeyId(), state.userId(), state.organizationId(),
+                state.name(), command.newKeyPrefix(), command.newKeyHash(), state.scopes(), state.issuedExpiresAt(),
+                now, keyId);
+        apply(new ApiKeyRotated(keyId, state.userId(), command.newKeyId(), oldKeyExpiresAt, now));
+        return createNew(ApiKey.class, () -> new ApiKey(issued)).invoke(key -> key.state);
     }
 
     private void requireLiveKeyOf(String callerId) {
-        if (deleted || !userId.equals(callerId)) {
+        if (state.deleted() || !state.userId().equals(callerId)) {
             throw new ApiKeyNotFound();
         }
     }
 
-    private ApiKeyState state() {
-        return new ApiKeyState(keyId, userId, organizationId, name, keyPrefix, scopes, expiresAt, createdAt,
-                updatedAt, disabled);
-    }
-
+    /** The key's own stream arrives whole and in order: each event is the one after the last. */
     @EventSourcingHandler
-    void on(ApiKeyCreated event) {
+    void on(ApiKeyEvent event) {
         keyId = event.keyId();
-        userId = event.userId();
-        organizationId = event.organizationId();
-        name = event.name();
-        keyPrefix = event.keyPrefix();
-        scopes = event.scopes();
-        expiresAt = event.expiresAt();
-        issuedExpiresAt = event.expiresAt();
-        createdAt = event.createdAt();
-        updatedAt = event.createdAt();
-    }
-
-    @EventSourcingHandler
-    void on(ApiKeyDisabled event) {
-        disabled = true;
-        updatedAt = event.disabledAt();
-    }
-
-    @EventSourcingHandler
-    void on(ApiKeyEnabled event) {
-        disabled = false;
-        updatedAt = event.enabledAt();
-    }
-
-    @EventSourcingHandler
-    void on(ApiKeyRotated event) {
-        expiresAt = event.expiresAt();
-        updatedAt = event.rotatedAt();
-    }
-
-    @EventSourcingHandler
-    void on(ApiKeyDeleted event) {
-        deleted = true;
-        updatedAt = event.deletedAt();
+        state = state.apply(event, state.position().lifecycle() + 1);
     }
 }

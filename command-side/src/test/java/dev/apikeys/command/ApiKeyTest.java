@@ -8,6 +8,8 @@ import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyRotated;
+import dev.apikeys.events.KeyPosition;
+import dev.apikeys.events.KeyState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,8 +79,9 @@ class ApiKeyTest {
         fixture.given(created)
                 .when(new ToggleApiKey(KEY_ID, OWNER))
                 .expectEvents(new ApiKeyDisabled(KEY_ID, OWNER, NOW))
-                .expectResultMessagePayload(new ApiKeyState(KEY_ID, OWNER, "org-1", "ci", "sk_AbCdE",
-                        List.of("models:read", "workflows:*"), EXPIRES_AT, CREATED_AT, NOW, true));
+                .expectResultMessagePayload(new KeyState(KEY_ID, OWNER, "org-1", "ci", "sk_AbCdE", created.keyHash(),
+                        List.of("models:read", "workflows:*"), CREATED_AT, NOW, EXPIRES_AT, EXPIRES_AT, null, true,
+                        false, new KeyPosition(1, -1)));
     }
 
     @Test
@@ -86,8 +89,9 @@ class ApiKeyTest {
         fixture.given(created, new ApiKeyDisabled(KEY_ID, OWNER, CREATED_AT.plusSeconds(60)))
                 .when(new ToggleApiKey(KEY_ID, OWNER))
                 .expectEvents(new ApiKeyEnabled(KEY_ID, OWNER, NOW))
-                .expectResultMessagePayload(new ApiKeyState(KEY_ID, OWNER, "org-1", "ci", "sk_AbCdE",
-                        List.of("models:read", "workflows:*"), EXPIRES_AT, CREATED_AT, NOW, false));
+                .expectResultMessagePayload(new KeyState(KEY_ID, OWNER, "org-1", "ci", "sk_AbCdE", created.keyHash(),
+                        List.of("models:read", "workflows:*"), CREATED_AT, NOW, EXPIRES_AT, EXPIRES_AT, null, false,
+                        false, new KeyPosition(2, -1)));
     }
 
     @Test
@@ -148,8 +152,9 @@ class ApiKeyTest {
                 .expectEvents(new ApiKeyRotated(KEY_ID, OWNER, NEW_KEY_ID, NOW, NOW),
                         new ApiKeyCreated(NEW_KEY_ID, OWNER, "org-1", "ci", "sk_XyZ12", NEW_KEY_HASH,
                                 List.of("models:read", "workflows:*"), EXPIRES_AT, NOW, KEY_ID))
-                .expectResultMessagePayload(new ApiKeyState(NEW_KEY_ID, OWNER, "org-1", "ci", "sk_XyZ12",
-                        List.of("models:read", "workflows:*"), EXPIRES_AT, NOW, NOW, false));
+                .expectResultMessagePayload(new KeyState(NEW_KEY_ID, OWNER, "org-1", "ci", "sk_XyZ12", NEW_KEY_HASH,
+                        List.of("models:read", "workflows:*"), NOW, NOW, EXPIRES_AT, EXPIRES_AT, null, false, false,
+                        new KeyPosition(0, -1)));
     }
 
     @Test
@@ -184,8 +189,8 @@ class ApiKeyTest {
                 .expectEvents(new ApiKeyRotated(KEY_ID, OWNER, NEW_KEY_ID, NOW.plus(Duration.ofDays(7)), NOW),
                         new ApiKeyCreated(NEW_KEY_ID, OWNER, null, "ci", "sk_XyZ12", NEW_KEY_HASH,
                                 List.of("models:read"), null, NOW, KEY_ID))
-                .expectResultMessagePayload(new ApiKeyState(NEW_KEY_ID, OWNER, null, "ci", "sk_XyZ12",
-                        List.of("models:read"), null, NOW, NOW, false));
+                .expectResultMessagePayload(new KeyState(NEW_KEY_ID, OWNER, null, "ci", "sk_XyZ12", NEW_KEY_HASH,
+                        List.of("models:read"), NOW, NOW, null, null, null, false, false, new KeyPosition(0, -1)));
     }
 
     @Test

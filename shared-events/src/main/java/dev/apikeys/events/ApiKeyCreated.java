@@ -23,7 +23,7 @@ public record ApiKeyCreated(
         List<String> scopes,
         Instant expiresAt,
         Instant createdAt,
-        UUID rotatedFrom) {
+        UUID rotatedFrom) implements ApiKeyEvent {
 
     public ApiKeyCreated {
         scopes = List.copyOf(scopes);
@@ -35,5 +35,20 @@ public record ApiKeyCreated(
         return "ApiKeyCreated[keyId=" + keyId + ", userId=" + userId + ", organizationId=" + organizationId
                 + ", keyPrefix=" + keyPrefix + ", scopes=" + scopes + ", expiresAt=" + expiresAt
                 + ", createdAt=" + createdAt + ", rotatedFrom=" + rotatedFrom + "]";
+    }
+
+    @Override
+    public Instant occurredAt() {
+        return createdAt;
+    }
+
+    @Override
+    public String type() {
+        return "apikey.created";
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.created(this);
     }
 }

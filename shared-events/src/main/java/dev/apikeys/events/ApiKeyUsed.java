@@ -10,5 +10,20 @@ import org.axonframework.serialization.Revision;
  * the key's usage stream ({@link ApiKeyUsageStream}), not in the key's own.
  */
 @Revision("1")
-public record ApiKeyUsed(UUID keyId, String userId, Instant lastUsedAt) {
+public record ApiKeyUsed(UUID keyId, String userId, Instant lastUsedAt) implements ApiKeyEvent {
+
+    @Override
+    public Instant occurredAt() {
+        return lastUsedAt;
+    }
+
+    @Override
+    public String type() {
+        return "apikey.used";
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.used(this);
+    }
 }

@@ -3,7 +3,6 @@ package dev.apikeys.command.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apikeys.command.ApiKeyNotFound;
 import dev.apikeys.command.ApiKeyNotRotatable;
-import dev.apikeys.command.ApiKeyState;
 import dev.apikeys.command.ConflictRetryingCommandSender;
 import dev.apikeys.command.CreateApiKey;
 import dev.apikeys.command.DeleteApiKey;
@@ -14,6 +13,7 @@ import dev.apikeys.command.key.NewApiKey;
 import dev.apikeys.command.quota.KeyQuotaExceeded;
 import dev.apikeys.command.usage.LastUse;
 import dev.apikeys.events.EventMetadata;
+import dev.apikeys.events.KeyState;
 import dev.apikeys.runtime.api.ApiKeyResponse;
 import dev.apikeys.runtime.api.KeyIdParameter;
 import dev.apikeys.runtime.problem.KeyNotFound;
@@ -112,7 +112,7 @@ class ApiKeyCommandController {
         UUID keyId = KeyIdParameter.parse(id);
         RotateKeyRequest request = RotateKeyRequest.from(body);
         NewApiKey key = keyGenerator.generate();
-        ApiKeyState newKey = send(new RotateApiKey(keyId, caller.userId(), UUID.randomUUID(), key.prefix(),
+        KeyState newKey = send(new RotateApiKey(keyId, caller.userId(), UUID.randomUUID(), key.prefix(),
                 key.sha256Hex(), request.gracePeriod()), caller, correlationId);
         return issued(newKey.keyId(), newKey.name(), key, newKey.scopes(), newKey.expiresAt());
     }
@@ -125,7 +125,7 @@ class ApiKeyCommandController {
     @ApiResponse(responseCode = "404", description = "Not one of the caller's live keys")
     ApiKeyResponse toggle(Caller caller, @PathVariable String id,
             @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
-        ApiKeyState key = send(new ToggleApiKey(KeyIdParameter.parse(id), caller.userId()), caller, correlationId);
+        KeyState key = send(new ToggleApiKey(KeyIdParameter.parse(id), caller.userId()), caller, correlationId);
         return response(key, lastUse.of(key.keyId()));
     }
 
@@ -165,7 +165,7 @@ class ApiKeyCommandController {
                 .body(new CreateApiKeyResponse(keyId, name, key.prefix(), key.plaintext(), scopes, expiresAt));
     }
 
-    private static ApiKeyResponse response(ApiKeyState key, Instant lastUsedAt) {
+    private static ApiKeyResponse response(KeyState key, Instant lastUsedAt) {
         return new ApiKeyResponse(key.keyId(), key.createdAt(), key.updatedAt(), key.userId(), key.organizationId(),
                 key.name(), key.keyPrefix(), key.scopes(), lastUsedAt, key.expiresAt(), key.disabled());
     }

@@ -1,0 +1,50 @@
+package dev.apikeys.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ApiKeyEventTest {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+    private static final UUID KEY = UUID.randomUUID();
+    private static final Instant AT = Instant.parse("2026-11-01T10:00:00Z");
+
+    static Stream<ApiKeyEvent> events() {
+        return Stream.of(
+                new ApiKeyCreated(KEY, "alice", null, "ci", "sk_abcde", "f00d", List.of(), null, AT, null),
+                new ApiKeyDisabled(KEY, "alice", AT),
+                new ApiKeyEnabled(KEY, "alice", AT),
+                new ApiKeyRotated(KEY, "alice", UUID.randomUUID(), AT, AT),
+                new ApiKeyDeleted(KEY, "alice", AT),
+                new ApiKeyUsed(KEY, "alice", AT));
+    }
+
+    /** What is stored is the record's components: the type and the time of every event are derived. */
+    @ParameterizedTest
+    @MethodSource("events")
+    void isStoredAsItsComponentsAlone(ApiKeyEvent event) throws Exception {
+        List<String> components = Stream.of(event.getClass().getRecordComponents()).map(c -> c.getName()).toList();
+        assertThat(JSON.readTree(JSON.writeValueAsBytes(event)).fieldNames()).toIterable()
+                .containsExactlyInAnyOrderElementsOf(components);
+        assertThat(JSON.readValue(JSON.writeValueAsBytes(event), event.getClass())).isEqualTo(event);
+    }
+
+    @ParameterizedTest
+    @MethodSource("events")
+    void namesItsTypeAsTheAuditStreamDoesAndTellsWhenItHappened(ApiKeyEvent event) {
+        assertThat(event.type()).matches("apikey\\.(created|disabled|enabled|rotated|deleted|used)");
+        assertThat(event.occurredAt()).isEqualTo(AT);
+        assertThat(event.keyId()).isEqualTo(KEY);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.apikeys.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class KeyStateTest {
+
+    private static final UUID KEY = UUID.randomUUID();
+    private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
+    private static final ApiKeyCreated CREATED = new ApiKeyCreated(KEY, "alice", "org-1", "ci", "sk_abcde", "f00d",
+            List.of("models:read"), T0.plusSeconds(3600), T0, null);
+
+    private final KeyState created = KeyState.NONE.apply(CREATED, 0);
+
+    @Test
+    void aCreationDescribesTheWholeKey() {
+        assertThat(created.exists()).isTrue();
+        assertThat(created).extracting(KeyState::keyId, KeyState::userId, KeyState::organizationId, KeyState::name,
+                        KeyState::keyPrefix, KeyState::keyHash, KeyState::scopes, KeyState::createdAt,
+                        KeyState::updatedAt, KeyState::expiresAt, KeyState::issuedExpiresAt, KeyState::lastUsedAt,
+                        KeyState::disabled, KeyState::deleted, KeyState::position)
+                .containsExactly(KEY, "alice", "org-1", "ci", "sk_abcde", "f00d", List.of("models:read"), T0, T0,
+                        T0.plusSeconds(3600), T0.plusSeconds(3600), null, false, false, new KeyPosition(0, -1));
+    }
+
+    @Test
+    void lifecycleEventsChangeTheKeyAndWhenItLastChanged() {
+        KeyState state = created
+                .apply(new ApiKeyDisabled(KEY, "alice", T0.plusSeconds(1)), 1)
+                .apply(new ApiKeyRotated(KEY, "alice", UUID.randomUUID(), T0.plusSeconds(60), T0.plusSeconds(2)), 2);
+        assertThat(state.disabled()).isTrue();
+        assertThat(state.expiresAt()).isEqualTo(T0.plusSeconds(60));
+        assertThat(state.issuedExpiresAt()).as("a rotation leaves the issued expiry").isEqualTo(T0.plusSeconds(3600));
+        assertThat(state.updatedAt()).isEqualTo(T0.plusSeconds(2));
+
+        KeyState enabledAndDeleted = state.apply(new ApiKeyEnabled(KEY, "alice", T0.plusSeconds(3)), 3)
+                .apply(new ApiKeyDeleted(KEY, "alice", T0.plusSeconds(4)), 4);
+        assertThat(enabledAndDeleted.disabled()).isFalse();
+        assertThat(enabledAndDeleted.deleted()).isTrue();
+        assertThat(enabledAndDeleted.position()).isEqualTo(new KeyPosition(4, -1));
+    }
+
+    @Test
+    void usageKeepsTheLatestUseAndIsNoChangeOfTheKey() {
+        KeyState used = created.apply(new ApiKeyUsed(KEY, "alice", T0.plusSeconds(20)), 0)
+                .apply(new ApiKeyUsed(KEY, "alice", T0.plusSeconds(10)), 1);
+        assertThat(used.lastUsedAt()).isEqualTo(T0.plusSeconds(20));
+        assertThat(used.updatedAt()).isEqualTo(T0);
+        assertThat(used.position()).isEqualTo(new KeyPosition(0, 1));
+    }
+
+    @Test
+    void anEventAppliedAlreadyChangesNothing() {
+        KeyState disabled = created.apply(new ApiKeyDisabled(KEY, "alice", T0.plusSeconds(1)), 1);
+        assertThat(disabled.apply(new ApiKeyDisabled(KEY, "alice", T0.plusSeconds(1)), 1)).isSameAs(disabled);
+        assertThat(disabled.apply(new ApiKeyEnabled(KEY, "alice", T0.plusSeconds(2)), 0)).isSameAs(disabled);
+        assertThat(disabled.apply(CREATED, 0)).isSameAs(disabled);
+        KeyState used = disabled.apply(new ApiKeyUsed(KEY, "alice", T0.plusSeconds(5)), 0);
+        assertThat(used.apply(new ApiKeyUsed(KEY, "alice", T0.plusSeconds(9)), 0)).isSameAs(used);
+    }
+
+    @Test
+    void eventsOfAKeyWhoseCreationIsNotAppliedChangeNothing() {
+        assertThat(KeyState.NONE.apply(new ApiKeyDisabled(KEY, "alice", T0), 1)).isSameAs(KeyState.NONE);
+        assertThat(KeyState.NONE.apply(new ApiKeyUsed(KEY, "alice", T0), 0)).isSameAs(KeyState.NONE);
+    }
+
+    @Test
+    void aKeyIsExpiredFromItsExpiryOn() {
+        assertThat(created.isExpiredAt(T0.plusSeconds(3599))).isFalse();
+        assertThat(created.isExpiredAt(T0.plusSeconds(3600))).isTrue();
+        assertThat(KeyState.NONE.isExpiredAt(T0)).isFalse();
+    }
+
+    @Test
+    void neverShowsTheHashWhenPrinted() {
+        assertThat(created.toString()).doesNotContain("f00d");
+    }
+}
