@@ -5,7 +5,7 @@ create schema event_store;
 create sequence event_store.domain_event_entry_seq start with 1 increment by 1;
 
 create table event_store.domain_event_entry (
-    global_index         bigint       not null,
+    global_index         bigint       not null default nextval('event_store.domain_event_entry_seq'),
     event_identifier     varchar(255) not null,
     aggregate_identifier varchar(255) not null,
     sequence_number      bigint       not null,

@@ -5,8 +5,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -31,11 +33,11 @@ class EventStoreNotifications implements SmartLifecycle {
     private static final long RETRY_MILLIS = 1000;
 
     private final DataSourceProperties dataSource;
-    private final PrefetchingEventStore eventStore;
+    private final EventStore eventStore;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Thread listener;
 
-    EventStoreNotifications(DataSourceProperties dataSource, PrefetchingEventStore eventStore) {
+    EventStoreNotifications(DataSourceProperties dataSource, EventStore eventStore) {
         this.dataSource = dataSource;
         this.eventStore = eventStore;
     }
@@ -84,7 +86,9 @@ class EventStoreNotifications implements SmartLifecycle {
         while (stopped.getCount() > 0) {
             PGNotification[] received = notifications.getNotifications(WAIT_MILLIS);
             if (received != null && received.length > 0) {
-                eventStore.wakeStreams();
+                // Axon's event store fetches for its tailing streams after every commit it sees,
+                // also one of nothing: this one wakes them for the commits of other processes.
+                eventStore.publish(List.of());
             }
         }
     }

@@ -8,9 +8,9 @@ import org.hibernate.type.SqlTypes;
 import org.hibernate.type.descriptor.jdbc.BinaryJdbcType;
 
 /**
- * PostgreSQL with {@code @Lob byte[]} stored inline as {@code bytea}. Axon's event and token
- * entities mark their payloads {@code @Lob}; the stock dialect maps that to {@code oid}, a large
- * object outside the row that needs its own cleanup and a transaction to read.
+ * PostgreSQL with {@code @Lob byte[]} stored inline as {@code bytea}. Axon's token, saga and dead
+ * letter entities mark their payloads {@code @Lob}; the stock dialect maps that to {@code oid}, a
+ * large object outside the row that needs its own cleanup and a transaction to read.
  */
 public class ByteaPostgreSQLDialect extends PostgreSQLDialect {
 
