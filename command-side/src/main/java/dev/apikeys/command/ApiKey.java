@@ -24,7 +24,7 @@ import org.axonframework.spring.stereotype.Aggregate;
  * folds them into the key's {@link KeyState}. The quota and the clock arrive as handler parameters
  * (Spring beans).
  */
-@Aggregate
+@Aggregate(commandTargetResolver = "keyCommandTargetResolver")
 class ApiKey {
 
     @AggregateIdentifier

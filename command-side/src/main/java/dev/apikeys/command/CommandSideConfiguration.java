@@ -1,13 +1,24 @@
 package dev.apikeys.command;
 
 import dev.apikeys.events.EventMetadata;
-import java.time.Clock;
-import java.time.ZoneOffset;
-import org.axonframework.config.ConfigurerModule;
-import org.axonframework.lifecycle.Phase;
+import java.sql.SQLException;
+import java.util.concurrent.Executors;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.CommandBusSpanFactory;
+import org.axonframework.commandhandling.DuplicateCommandHandlerResolver;
+import org.axonframework.commandhandling.SimpleCommandBus;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
+import org.axonframework.common.AxonThreadFactory;
+import org.axonframework.common.transaction.NoTransactionManager;
+import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.axonframework.messaging.interceptors.CorrelationDataInterceptor;
+import org.axonframework.modelling.command.CommandTargetResolver;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.axonframework.modelling.command.VersionedAggregateIdentifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -15,25 +26,59 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @Configuration(proxyBeanMethods = false)
 class CommandSideConfiguration {
 
+    /** Groups handled at once: while one waits for its commit, the others run. */
+    private static final int WRITERS = 4;
+    private static final int MAX_GROUP = 100;
+    private static final int RETRIES = 10;
+    private static final long RETRY_INTERVAL_MILLIS = 10;
+
     /**
-     * "Now" for the aggregate and the web layer. Millisecond ticks: every store the timestamps
-     * pass through (JSON, PostgreSQL, Kafka) keeps them unchanged.
+     * Axon's command bus, as its autoconfiguration builds it, inside a bus that handles concurrent
+     * commands in groups sharing one transaction ({@link GroupCommitCommandBus}). The inner bus
+     * leaves transactions to the group. Each command on an existing key first takes the key's
+     * write lock ({@link KeyWriteLock}).
      */
     @Bean
-    @ConditionalOnMissingBean
-    Clock clock() {
-        return Clock.tickMillis(ZoneOffset.UTC);
+    CommandBus commandBus(TransactionManager transactionManager, org.axonframework.config.Configuration axon,
+            DuplicateCommandHandlerResolver duplicateCommandHandlerResolver, JdbcTemplate jdbc) {
+        SimpleCommandBus handlers = SimpleCommandBus.builder()
+                .transactionManager(NoTransactionManager.instance())
+                .duplicateCommandHandlerResolver(duplicateCommandHandlerResolver)
+                .spanFactory(axon.getComponent(CommandBusSpanFactory.class))
+                .messageMonitor(axon.messageMonitor(CommandBus.class, "commandBus"))
+                .build();
+        handlers.registerHandlerInterceptor(new CorrelationDataInterceptor<>(axon.correlationDataProviders()));
+        handlers.registerHandlerInterceptor(new KeyWriteLock(jdbc));
+        return new GroupCommitCommandBus(handlers, transactionManager, WRITERS, MAX_GROUP);
     }
 
     /**
-     * Registered once the bus exists (at start, before any command can arrive), so after the
-     * transaction interceptor Axon gave the bus when it built it.
+     * Two writers that loaded the same version of a key collide on its next event's number; the
+     * loser's transaction rolled back, and its command is sent again to decide on the fresh state.
+     * Nothing else is retried: a refusal is final, and a database out of reach answers at once.
+     * Axon looks for a non-transient failure along the chain of causes, so the SQL errors under a
+     * conflict count as transient too.
      */
     @Bean
-    ConfigurerModule keyWriteLockInEveryCommand(JdbcTemplate jdbc) {
-        return configurer -> configurer.onInitialize(configuration -> configuration.onStart(
-                Phase.LOCAL_MESSAGE_HANDLER_REGISTRATIONS,
-                () -> configuration.commandBus().registerHandlerInterceptor(new KeyWriteLock(jdbc))));
+    CommandGateway commandGateway(CommandBus commandBus) {
+        return DefaultCommandGateway.builder()
+                .commandBus(commandBus)
+                .retryScheduler(IntervalRetryScheduler.builder()
+                        .retryExecutor(Executors.newSingleThreadScheduledExecutor(
+                                new AxonThreadFactory("command-retries")))
+                        .retryInterval((int) RETRY_INTERVAL_MILLIS)
+                        .maxRetryCount(RETRIES)
+                        .nonTransientFailurePredicate(failure -> !(failure instanceof ConcurrencyException
+                                || failure instanceof SQLException))
+                        .build())
+                .build();
+    }
+
+    /** The key a command is for, as it says itself. */
+    @Bean
+    CommandTargetResolver keyCommandTargetResolver() {
+        return command -> new VersionedAggregateIdentifier(
+                GroupCommitCommandBus.keyOf(command).toString(), null);
     }
 
     /** Copies who acted and the request's correlation id from each command onto its events. */

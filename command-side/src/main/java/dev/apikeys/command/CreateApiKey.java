@@ -3,7 +3,6 @@ package dev.apikeys.command;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /**
  * Issue a key. Carries the key's prefix and SHA-256 hex digest, never the plaintext.
@@ -11,14 +10,14 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * @param expiresAt null when the key never expires
  */
 public record CreateApiKey(
-        @TargetAggregateIdentifier UUID keyId,
+        UUID keyId,
         String userId,
         String organizationId,
         String name,
         String keyPrefix,
         String keyHash,
         List<String> scopes,
-        Instant expiresAt) {
+        Instant expiresAt) implements KeyCommand {
 
     public CreateApiKey {
         scopes = List.copyOf(scopes);

@@ -2,7 +2,6 @@ package dev.apikeys.command;
 
 import java.time.Duration;
 import java.util.UUID;
-import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /**
  * Replace the key with a new one, on behalf of {@code userId}. Carries the new key's prefix and
@@ -11,12 +10,12 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * @param gracePeriod how long the old key keeps working, at most until its own expiry
  */
 public record RotateApiKey(
-        @TargetAggregateIdentifier UUID keyId,
+        UUID keyId,
         String userId,
         UUID newKeyId,
         String newKeyPrefix,
         String newKeyHash,
-        Duration gracePeriod) {
+        Duration gracePeriod) implements KeyCommand {
 
     /** Leaves the hash out, so a logged command cannot leak it. */
     @Override

@@ -47,6 +47,7 @@ class ApiKeyTest {
     void setUp() {
         quota = new InMemoryKeyQuota(MAX_KEYS);
         fixture = new AggregateTestFixture<>(ApiKey.class);
+        fixture.registerCommandTargetResolver(new CommandSideConfiguration().keyCommandTargetResolver());
         fixture.registerInjectableResource(quota);
         fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
     }

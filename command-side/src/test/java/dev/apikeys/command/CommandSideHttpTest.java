@@ -29,7 +29,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,8 +48,6 @@ import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -428,26 +425,6 @@ class CommandSideHttpTest {
         assertThat(JSON.readTree(toggled.body()).get("last_used_at").asText()).isEqualTo(latestUse.toString());
         assertThat(database.queryForObject("select count(*) from event_store.domain_event_entry"
                 + " where aggregate_identifier = ?", Integer.class, id.toString())).isEqualTo(2);
-    }
-
-    /** Announced after the commit: when the announcement arrives, the event can be read. */
-    @Test
-    void everyWriteIsAnnouncedToListenersOnceItIsCommitted() throws Exception {
-        try (Connection listener = POSTGRES.getPostgresDatabase().getConnection()) {
-            try (Statement listen = listener.createStatement()) {
-                listen.execute("listen apikeys_event_store");
-            }
-            String user = newUser();
-            createKey(port, user);
-
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                PGNotification[] notifications = listener.unwrap(PGConnection.class).getNotifications(100);
-                return notifications != null && notifications.length > 0;
-            });
-            assertThat(database.queryForObject("select count(*) from event_store.domain_event_entry e"
-                    + " where convert_from(e.payload, 'UTF8')::json->>'userId' = ?", Integer.class, user))
-                    .isEqualTo(1);
-        }
     }
 
     @Test

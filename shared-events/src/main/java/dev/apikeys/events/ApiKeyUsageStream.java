@@ -18,6 +18,11 @@ public final class ApiKeyUsageStream {
     private ApiKeyUsageStream() {
     }
 
+    /** Whether the event lives in a key's usage stream rather than in the key's own. */
+    public static boolean holds(ApiKeyEvent event) {
+        return event instanceof ApiKeyUsed;
+    }
+
     /** The aggregate identifier of the key's usage stream. */
     public static String of(UUID keyId) {
         return keyId + SUFFIX;

@@ -11,15 +11,11 @@ public record KeyPosition(long lifecycle, long usage) {
     public static final KeyPosition NONE = new KeyPosition(-1, -1);
 
     public boolean covers(ApiKeyEvent event, long sequence) {
-        return sequence <= (inUsageStream(event) ? usage : lifecycle);
+        return sequence <= (ApiKeyUsageStream.holds(event) ? usage : lifecycle);
     }
 
     /** The position once the event, numbered {@code sequence} in its stream, is applied. */
     public KeyPosition after(ApiKeyEvent event, long sequence) {
-        return inUsageStream(event) ? new KeyPosition(lifecycle, sequence) : new KeyPosition(sequence, usage);
-    }
-
-    private static boolean inUsageStream(ApiKeyEvent event) {
-        return event instanceof ApiKeyUsed;
+        return ApiKeyUsageStream.holds(event) ? new KeyPosition(lifecycle, sequence) : new KeyPosition(sequence, usage);
     }
 }

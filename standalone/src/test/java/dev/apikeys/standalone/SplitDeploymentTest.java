@@ -39,10 +39,13 @@ class SplitDeploymentTest {
                 "spring.datasource.url", url,
                 "spring.jpa.properties.hibernate.default_schema", "event_store",
                 "apikeys.audit.bootstrap-servers", kafka));
+        // The command side writes in a process of its own, which standalone's application.yml (first
+        // on this module's classpath) would deny.
         querySide = start(QuerySideApplication.class, Map.of(
                 "spring.datasource.url", url,
                 "spring.jpa.properties.hibernate.default_schema", "read_model",
-                "apikeys.audit.bootstrap-servers", kafka));
+                "apikeys.audit.bootstrap-servers", kafka,
+                "apikeys.verify.writes-in-this-process-only", "false"));
         writes = new Api(StandaloneTestProperties.port(commandSide));
         reads = new Api(StandaloneTestProperties.port(querySide));
     }

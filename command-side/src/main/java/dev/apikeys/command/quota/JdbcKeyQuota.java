@@ -13,7 +13,7 @@ import org.springframework.transaction.annotation.Transactional;
  * the transaction Axon's unit of work opened for the command, the one that appends its events.
  */
 @Component
-@Transactional(propagation = Propagation.MANDATORY)
+@Transactional(propagation = Propagation.MANDATORY, noRollbackFor = KeyQuotaExceeded.class)
 class JdbcKeyQuota implements KeyQuota {
 
     private final JdbcTemplate jdbc;

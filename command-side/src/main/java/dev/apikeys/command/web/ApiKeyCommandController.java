@@ -3,7 +3,6 @@ package dev.apikeys.command.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apikeys.command.ApiKeyNotFound;
 import dev.apikeys.command.ApiKeyNotRotatable;
-import dev.apikeys.command.ConflictRetryingCommandSender;
 import dev.apikeys.command.CreateApiKey;
 import dev.apikeys.command.DeleteApiKey;
 import dev.apikeys.command.RotateApiKey;
@@ -31,7 +30,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.MetaData;
+import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -56,12 +58,12 @@ class ApiKeyCommandController {
     /** Visible ASCII only: the id travels on into event metadata, logs and Kafka headers. */
     private static final Pattern SANE_CORRELATION_ID = Pattern.compile("^[\\x21-\\x7E]{1,100}$");
 
-    private final ConflictRetryingCommandSender commands;
+    private final CommandGateway commands;
     private final ApiKeyGenerator keyGenerator;
     private final Clock clock;
     private final LastUse lastUse;
 
-    ApiKeyCommandController(ConflictRetryingCommandSender commands, ApiKeyGenerator keyGenerator, Clock clock,
+    ApiKeyCommandController(CommandGateway commands, ApiKeyGenerator keyGenerator, Clock clock,
             LastUse lastUse) {
         this.commands = commands;
         this.keyGenerator = keyGenerator;
@@ -147,8 +149,8 @@ class ApiKeyCommandController {
                         ? correlationId
                         : UUID.randomUUID().toString()));
         try {
-            return commands.send(command, metaData);
-        } catch (ApiKeyNotFound e) {
+            return commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metaData));
+        } catch (ApiKeyNotFound | AggregateNotFoundException e) {
             throw new KeyNotFound();
         } catch (KeyQuotaExceeded e) {
             throw new KeyQuotaExceededProblem(e.maxKeysPerUser());

@@ -1,27 +1,33 @@
 package dev.apikeys.query.analytics;
 
-import dev.apikeys.events.ApiKeyCreated;
-import dev.apikeys.events.ApiKeyDeleted;
-import dev.apikeys.events.ApiKeyDisabled;
-import dev.apikeys.events.ApiKeyEnabled;
-import dev.apikeys.events.ApiKeyRotated;
-import dev.apikeys.events.ApiKeyUsed;
+import dev.apikeys.events.ApiKeyEvent;
+import dev.apikeys.events.KeyPosition;
+import dev.apikeys.query.processing.BatchProjection;
+import dev.apikeys.query.processing.SequencedEvent;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
 import org.axonframework.config.ProcessingGroup;
-import org.axonframework.eventhandling.EventHandler;
-import org.axonframework.eventhandling.ResetHandler;
-import org.axonframework.eventhandling.SequenceNumber;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.stereotype.Component;
 
 /**
- * Counts each owner's key activity per UTC day of the event's own time. The handlers only collect
- * a batch's events; just before the batch commits (with the processor's token) {@link KeyActivityTable}
- * counts them all in a few statements, each event once, so a catch-up or a replay of millions of
- * events is quick and a replay can rebuild beside the live counts (replay.ShadowRebuilds).
+ * Processor {@code apikey-analytics}: each owner's key activity per UTC day of the event's own time.
+ * The handlers only collect a batch's events; just before the batch commits (with the processor's
+ * token) they are counted in three statements, each event once: how far each key's streams are
+ * counted moves forward in the same transaction, so a redelivered event, or one a rebuild counted
+ * before the processor applies it again, is not counted twice.
  */
 @Component
 @ProcessingGroup(ActivityCounter.PROCESSOR)
-class ActivityCounter {
+class ActivityCounter implements BatchProjection {
 
     static final String PROCESSOR = "apikey-analytics";
 
@@ -31,40 +37,42 @@ class ActivityCounter {
         this.table = table;
     }
 
-    @EventHandler
-    void on(ApiKeyCreated event, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
-        table.collect(event, sequence, unitOfWork);
+    @Override
+    public String processorName() {
+        return PROCESSOR;
     }
 
-    @EventHandler
-    void on(ApiKeyDisabled event, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
-        table.collect(event, sequence, unitOfWork);
+    /** The positions are read first, so they are locked first. */
+    @Override
+    public List<String> tables() {
+        return List.of(KeyActivityTable.POSITIONS, KeyActivityTable.COUNTS);
     }
 
-    @EventHandler
-    void on(ApiKeyEnabled event, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
-        table.collect(event, sequence, unitOfWork);
+    @Override
+    public void apply(List<SequencedEvent> events, String suffix) {
+        Set<UUID> ids = new LinkedHashSet<>();
+        events.forEach(event -> ids.add(event.event().keyId()));
+        Map<UUID, KeyPosition> positions = new HashMap<>(table.positions(ids, suffix));
+        Map<UUID, KeyPosition> moved = new LinkedHashMap<>();
+        SortedMap<OwnerDay, DailyActivity> increments = new TreeMap<>();
+        for (SequencedEvent sequenced : events) {
+            ApiKeyEvent event = sequenced.event();
+            KeyPosition position = positions.getOrDefault(event.keyId(), KeyPosition.NONE);
+            if (!position.covers(event, sequenced.sequence())) {
+                KeyPosition after = position.after(event, sequenced.sequence());
+                positions.put(event.keyId(), after);
+                moved.put(event.keyId(), after);
+                OwnerDay row = new OwnerDay(event.userId(), LocalDate.ofInstant(event.occurredAt(), ZoneOffset.UTC));
+                increments.compute(row, (key, sum) -> (sum == null ? DailyActivity.none(row.day()) : sum)
+                        .plus(Activity.of(event)));
+            }
+        }
+        table.savePositions(moved, suffix);
+        table.add(increments, suffix);
     }
 
-    @EventHandler
-    void on(ApiKeyDeleted event, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
-        table.collect(event, sequence, unitOfWork);
-    }
-
-    @EventHandler
-    void on(ApiKeyRotated event, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
-        table.collect(event, sequence, unitOfWork);
-    }
-
-    /** One per usage fact, that is per key and flush interval with verifications, not per verification. */
-    @EventHandler
-    void on(ApiKeyUsed event, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
-        table.collect(event, sequence, unitOfWork);
-    }
-
-    /** Counts start again from nothing; the replay that follows rebuilds them. */
-    @ResetHandler
-    void onReset() {
-        table.deleteAll();
+    @Override
+    public void deleteAll(String suffix) {
+        table.deleteAll(suffix);
     }
 }

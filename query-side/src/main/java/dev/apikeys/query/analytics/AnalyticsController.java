@@ -1,6 +1,6 @@
 package dev.apikeys.query.analytics;
 
-import dev.apikeys.query.consistency.ReadYourWrites;
+import dev.apikeys.query.processing.ReadYourWrites;
 import dev.apikeys.runtime.security.Caller;
 import java.time.Clock;
 import java.time.LocalDate;

@@ -1,13 +1,13 @@
 package dev.apikeys.query.audit;
 
-import dev.apikeys.events.ApiKeyCreated;
-import dev.apikeys.events.ApiKeyDeleted;
-import dev.apikeys.events.ApiKeyDisabled;
-import dev.apikeys.events.ApiKeyEnabled;
-import dev.apikeys.events.ApiKeyRotated;
-import dev.apikeys.events.ApiKeyUsed;
+import dev.apikeys.events.ApiKeyEvent;
+import dev.apikeys.events.ApiKeyUsageStream;
 import dev.apikeys.events.EventMetadata;
-import java.time.Instant;
+import dev.apikeys.events.KeyState;
+import dev.apikeys.query.KeyStates;
+import dev.apikeys.query.ReadModelTable;
+import dev.apikeys.query.ReadModelTable.Column;
+import dev.apikeys.query.processing.BatchProjection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,8 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
-import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -26,16 +25,19 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Publishes every key event to the audit topic, at least once and in order per key. The handlers
  * only collect a batch's events; just before the batch's unit of work commits (and with it the
- * token and the per-key state) the batch is published: the keys' states are read in one query,
- * each event becomes a record in order and is sent asynchronously, the states are written back in
- * one statement, and the commit waits for Kafka to acknowledge every record. If any fails, the
- * batch rolls back and the processor retries it later, so the token never passes an unpublished
- * event. A catch-up of a million events is a few statements per thousand, not two per event.
+ * token and the keys' states) the batch is published: the keys' states are read in one query, each
+ * event is folded into its key's state and becomes a record describing the key after it, sent
+ * asynchronously; the states are written back in one statement, and the commit waits for Kafka to
+ * acknowledge every record. If any fails, the batch rolls back and the processor retries it later,
+ * so the token never passes an unpublished event. A catch-up of a million events is a few
+ * statements per thousand, not two per event.
  */
 @Component
 @ProcessingGroup(AuditPublisher.PROCESSOR)
@@ -45,54 +47,55 @@ class AuditPublisher {
 
     private static final String PENDING = AuditPublisher.class.getName() + ".pending";
 
-    private final AuditKeyStateTable states;
+    private final ReadModelTable<AuditedKey> keys;
     private final AuditTopicProducer producer;
     private final AuditRecordEncoder encoder;
     private final EventStore eventStore;
 
-    AuditPublisher(AuditKeyStateTable states, AuditTopicProducer producer, AuditProperties properties,
+    /**
+     * The publisher's view of a key, in table {@code read_model.audit_key_state}.
+     *
+     * @param nextSequence the sequence of the key's next record (lifecycle and usage alike); null for
+     *        a key published before usage existed, whose records were numbered by its events
+     */
+    record AuditedKey(KeyState state, Long nextSequence) {
+
+        UUID id() {
+            return state.keyId();
+        }
+    }
+
+    @Autowired
+    AuditPublisher(JdbcTemplate jdbc, AuditTopicProducer producer, AuditProperties properties, EventStore eventStore) {
+        this(auditedKeys(jdbc), producer, properties, eventStore);
+    }
+
+    AuditPublisher(ReadModelTable<AuditedKey> keys, AuditTopicProducer producer, AuditProperties properties,
             EventStore eventStore) {
-        this.states = states;
+        this.keys = keys;
         this.producer = producer;
         this.encoder = new AuditRecordEncoder(properties.topic(), properties.source());
         this.eventStore = eventStore;
     }
 
-    @EventHandler
-    void on(ApiKeyCreated event, EventMessage<?> message, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
-        pending(unitOfWork).add(new Audited(message, event.keyId(), sequence));
+    /** Table {@code read_model.audit_key_state}: the key's state as in the read model, but its hash. */
+    static ReadModelTable<AuditedKey> auditedKeys(JdbcTemplate jdbc) {
+        List<Column<AuditedKey>> columns = Stream.concat(
+                KeyStates.withoutHash().stream().map(column -> column.of(AuditedKey::state)),
+                Stream.of(new Column<AuditedKey>("next_sequence", "bigint", AuditedKey::nextSequence))).toList();
+        return ReadModelTable.replacing(jdbc, "audit_key_state", columns, (row, number) -> new AuditedKey(
+                KeyStates.read(row, false), row.getObject("next_sequence", Long.class)));
     }
 
     @EventHandler
-    void on(ApiKeyDisabled event, EventMessage<?> message, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
-        pending(unitOfWork).add(new Audited(message, event.keyId(), sequence));
-    }
-
-    @EventHandler
-    void on(ApiKeyEnabled event, EventMessage<?> message, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
-        pending(unitOfWork).add(new Audited(message, event.keyId(), sequence));
-    }
-
-    @EventHandler
-    void on(ApiKeyDeleted event, EventMessage<?> message, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
-        pending(unitOfWork).add(new Audited(message, event.keyId(), sequence));
-    }
-
-    @EventHandler
-    void on(ApiKeyRotated event, EventMessage<?> message, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
-        pending(unitOfWork).add(new Audited(message, event.keyId(), sequence));
-    }
-
-    /** Numbered in the key's usage stream, which cannot number the key's records: see {@link #record}. */
-    @EventHandler
-    void on(ApiKeyUsed event, EventMessage<?> message, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
-        pending(unitOfWork).add(new Audited(message, event.keyId(), sequence));
+    void on(ApiKeyEvent event, EventMessage<?> message, @SequenceNumber long sequence, UnitOfWork<?> unitOfWork) {
+        pending(unitOfWork).add(new Audited(message, event, sequence));
     }
 
     /** A replay re-sends the whole history from a fresh state. */
     @ResetHandler
     void onReset() {
-        states.deleteAll();
+        keys.deleteAll(BatchProjection.LIVE);
     }
 
     /** The batch's events; the first one registers their publication before the batch commits. */
@@ -106,15 +109,29 @@ class AuditPublisher {
     }
 
     private void publish(List<Audited> batch) {
-        Set<UUID> keyIds = new LinkedHashSet<>();
-        batch.forEach(audited -> keyIds.add(audited.keyId()));
-        Map<UUID, AuditKeyState> known = new LinkedHashMap<>(states.load(keyIds));
-        Set<AuditKeyState> changed = new LinkedHashSet<>();
-        List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
+        Set<UUID> ids = new LinkedHashSet<>();
+        batch.forEach(audited -> ids.add(audited.event().keyId()));
+        Map<UUID, AuditedKey> known = new LinkedHashMap<>(keys.load(ids, BatchProjection.LIVE, AuditedKey::id));
+        Map<UUID, AuditedKey> changed = new LinkedHashMap<>();
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
         for (Audited audited : batch) {
-            AuditEvent event = audit(audited, known);
-            changed.add(known.get(audited.keyId()));
-            Future<RecordMetadata> send = producer.send(encoder.encode(event));
+            UUID id = audited.event().keyId();
+            AuditedKey before = known.getOrDefault(id, new AuditedKey(KeyState.NONE, 0L));
+            KeyState after = before.state().apply(audited.event(), audited.sequence());
+            if (!after.exists()) {
+                // Events of one key arrive in order, so the creation was seen; if not, retrying
+                // cannot help either, but failing loudly beats publishing a record that describes nothing.
+                throw new IllegalStateException("No audit state for key " + id);
+            }
+            if (after == before.state()) {
+                continue;
+            }
+            long sequence = before.nextSequence() != null ? before.nextSequence() : uncounted(audited);
+            AuditedKey published = new AuditedKey(after, sequence + 1);
+            known.put(id, published);
+            changed.put(id, published);
+            Future<RecordMetadata> send = producer.send(encoder.encode(audited.message(), audited.event().type(),
+                    AuditRecord.of(after, audited.event(), actorOf(audited.message()), sequence)));
             if (send.isDone()) {
                 // Already failed (Kafka unreachable within max.block.ms): fail the batch now rather than
                 // make every later event of it wait out the same timeout.
@@ -122,84 +139,33 @@ class AuditPublisher {
             }
             sends.add(send);
         }
-        states.save(changed);
+        keys.save(changed.values(), BatchProjection.LIVE);
         sends.forEach(AuditTopicProducer::acknowledged);
     }
 
-    private AuditEvent audit(Audited audited, Map<UUID, AuditKeyState> known) {
-        EventMessage<?> message = audited.message();
-        long sequence = audited.sequence();
-        Object payload = message.getPayload();
-        if (payload instanceof ApiKeyCreated created) {
-            AuditKeyState state = new AuditKeyState(created);
-            known.put(created.keyId(), state);
-            return event(message, "apikey.created",
-                    record(state, message, created.createdAt(), () -> sequence).withRotatedFrom(created.rotatedFrom()));
-        } else if (payload instanceof ApiKeyDisabled disabled) {
-            return event(message, "apikey.disabled",
-                    change(known, disabled.keyId(), AuditKeyState::disable, message, disabled.disabledAt(), sequence));
-        } else if (payload instanceof ApiKeyEnabled enabled) {
-            return event(message, "apikey.enabled",
-                    change(known, enabled.keyId(), AuditKeyState::enable, message, enabled.enabledAt(), sequence));
-        } else if (payload instanceof ApiKeyDeleted deleted) {
-            return event(message, "apikey.deleted",
-                    change(known, deleted.keyId(), AuditKeyState::delete, message, deleted.deletedAt(), sequence));
-        } else if (payload instanceof ApiKeyRotated rotated) {
-            return event(message, "apikey.rotated", change(known, rotated.keyId(),
-                    state -> state.expireAt(rotated.expiresAt()), message, rotated.rotatedAt(), sequence)
-                    .withReplacedBy(rotated.replacedBy()));
-        }
-        ApiKeyUsed used = (ApiKeyUsed) payload;
-        return event(message, "apikey.used", record(state(known, used.keyId()), message, used.lastUsedAt(),
-                () -> afterLastEventOf(used.keyId())).withLastUsedAt(used.lastUsedAt()));
-    }
-
-    private static AuditEvent event(EventMessage<?> message, String type, AuditRecord value) {
-        return new AuditEvent(message.getIdentifier(), type, message.getTimestamp(), value);
-    }
-
-    private static AuditRecord change(Map<UUID, AuditKeyState> known, UUID keyId, Consumer<AuditKeyState> change,
-            EventMessage<?> message, Instant occurredAt, long sequence) {
-        AuditKeyState state = state(known, keyId);
-        change.accept(state);
-        return record(state, message, occurredAt, () -> sequence);
-    }
-
-    private static AuditKeyState state(Map<UUID, AuditKeyState> known, UUID keyId) {
-        // Events of one key arrive in order, so the creation was seen; if not, retrying cannot help
-        // either, but failing loudly beats publishing a record that describes nothing.
-        AuditKeyState state = known.get(keyId);
-        if (state == null) {
-            throw new IllegalStateException("No audit state for key " + keyId);
-        }
-        return state;
-    }
-
     /**
-     * The record describing the key now, numbered by the key's count of records, which is saved with
-     * the state in the batch's transaction. A usage fact's own sequence number counts the usage
-     * stream, so it cannot number the record. A key published before records were counted had only
-     * lifecycle records, so its first usage record follows the key's last event in the store.
+     * The number of a key's record when the key has no count yet: it was published before records
+     * were counted, when it had only lifecycle records, numbered by its events. A lifecycle event
+     * keeps that number; the key's first usage record follows the key's last event in the store.
      * Residual imprecision: lifecycle events appended after this usage fact and not yet published
-     * have their numbers skipped, and consumers see a gap where nothing is missing; at most once per
-     * such key, and never a repeated number.
-     *
-     * @param uncounted the sequence for a key not counted yet: new, or published before records were
-     *        counted, when they were numbered by the key's events
+     * have their numbers skipped, and consumers see a gap where nothing is missing; at most once
+     * per such key, and never a repeated number.
      */
-    private static AuditRecord record(AuditKeyState state, EventMessage<?> message, Instant occurredAt,
-            LongSupplier uncounted) {
-        long sequence = state.countRecord(uncounted);
-        Object actorId = message.getMetaData().get(EventMetadata.ACTOR_ID);
-        return state.toRecord(occurredAt, actorId == null ? null : actorId.toString(), sequence);
-    }
-
-    private long afterLastEventOf(UUID keyId) {
+    private long uncounted(Audited audited) {
+        if (!ApiKeyUsageStream.holds(audited.event())) {
+            return audited.sequence();
+        }
+        UUID keyId = audited.event().keyId();
         return eventStore.lastSequenceNumberFor(keyId.toString())
                 .orElseThrow(() -> new IllegalStateException("No events of key " + keyId)) + 1;
     }
 
+    private static String actorOf(EventMessage<?> message) {
+        Object actorId = message.getMetaData().get(EventMetadata.ACTOR_ID);
+        return actorId == null ? null : actorId.toString();
+    }
+
     /** One event of a batch to publish, and its number in its stream. */
-    private record Audited(EventMessage<?> message, UUID keyId, long sequence) {
+    private record Audited(EventMessage<?> message, ApiKeyEvent event, long sequence) {
     }
 }

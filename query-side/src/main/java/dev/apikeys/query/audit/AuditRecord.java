@@ -3,6 +3,14 @@ package dev.apikeys.query.audit;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.apikeys.events.ApiKeyCreated;
+import dev.apikeys.events.ApiKeyDeleted;
+import dev.apikeys.events.ApiKeyDisabled;
+import dev.apikeys.events.ApiKeyEnabled;
+import dev.apikeys.events.ApiKeyEvent;
+import dev.apikeys.events.ApiKeyRotated;
+import dev.apikeys.events.ApiKeyUsed;
+import dev.apikeys.events.KeyState;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -34,18 +42,44 @@ record AuditRecord(
         @JsonInclude(JsonInclude.Include.NON_NULL) UUID rotatedFrom,
         @JsonInclude(JsonInclude.Include.NON_NULL) Instant lastUsedAt) {
 
-    AuditRecord withReplacedBy(UUID replacedBy) {
-        return new AuditRecord(keyId, userId, organizationId, name, keyPrefix, scopes, expiresAt, disabled, deleted,
-                occurredAt, actorId, sequence, replacedBy, rotatedFrom, lastUsedAt);
-    }
+    /** The record of an event: the key as the event left it, and what the event adds of its own. */
+    static AuditRecord of(KeyState key, ApiKeyEvent event, String actorId, long sequence) {
+        return event.accept(new ApiKeyEvent.Visitor<>() {
+            @Override
+            public AuditRecord created(ApiKeyCreated created) {
+                return record(null, created.rotatedFrom(), null);
+            }
 
-    AuditRecord withRotatedFrom(UUID rotatedFrom) {
-        return new AuditRecord(keyId, userId, organizationId, name, keyPrefix, scopes, expiresAt, disabled, deleted,
-                occurredAt, actorId, sequence, replacedBy, rotatedFrom, lastUsedAt);
-    }
+            @Override
+            public AuditRecord disabled(ApiKeyDisabled disabled) {
+                return record(null, null, null);
+            }
 
-    AuditRecord withLastUsedAt(Instant lastUsedAt) {
-        return new AuditRecord(keyId, userId, organizationId, name, keyPrefix, scopes, expiresAt, disabled, deleted,
-                occurredAt, actorId, sequence, replacedBy, rotatedFrom, lastUsedAt);
+            @Override
+            public AuditRecord enabled(ApiKeyEnabled enabled) {
+                return record(null, null, null);
+            }
+
+            @Override
+            public AuditRecord rotated(ApiKeyRotated rotated) {
+                return record(rotated.replacedBy(), null, null);
+            }
+
+            @Override
+            public AuditRecord deleted(ApiKeyDeleted deleted) {
+                return record(null, null, null);
+            }
+
+            @Override
+            public AuditRecord used(ApiKeyUsed used) {
+                return record(null, null, used.lastUsedAt());
+            }
+
+            private AuditRecord record(UUID replacedBy, UUID rotatedFrom, Instant lastUsedAt) {
+                return new AuditRecord(key.keyId(), key.userId(), key.organizationId(), key.name(), key.keyPrefix(),
+                        key.scopes(), key.expiresAt(), key.disabled(), key.deleted(), event.occurredAt(), actorId,
+                        sequence, replacedBy, rotatedFrom, lastUsedAt);
+            }
+        });
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.axonframework.eventhandling.EventMessage;
 
 /**
  * Writes an audit event as a Kafka record in CloudEvents binary mode: attributes as {@code ce_}
@@ -29,17 +30,21 @@ class AuditRecordEncoder {
         this.source = source;
     }
 
-    ProducerRecord<String, byte[]> encode(AuditEvent event) {
-        String keyId = event.value().keyId().toString();
+    /**
+     * @param message the event: its identifier is the record's {@code ce_id}, stable across
+     *        re-publication so consumers can dedupe, and its timestamp (when it was appended) {@code ce_time}
+     */
+    ProducerRecord<String, byte[]> encode(EventMessage<?> message, String type, AuditRecord value) {
+        String keyId = value.keyId().toString();
         RecordHeaders headers = new RecordHeaders();
         header(headers, "ce_specversion", "1.0");
-        header(headers, "ce_id", event.id());
+        header(headers, "ce_id", message.getIdentifier());
         header(headers, "ce_source", source);
-        header(headers, "ce_type", event.type());
+        header(headers, "ce_type", type);
         header(headers, "ce_subject", keyId);
-        header(headers, "ce_time", event.time().toString());
+        header(headers, "ce_time", message.getTimestamp().toString());
         header(headers, "content-type", "application/json");
-        return new ProducerRecord<>(topic, null, keyId, json(event.value()), headers);
+        return new ProducerRecord<>(topic, null, keyId, json(value), headers);
     }
 
     private static void header(RecordHeaders headers, String name, String value) {

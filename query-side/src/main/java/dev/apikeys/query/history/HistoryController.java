@@ -1,7 +1,7 @@
 package dev.apikeys.query.history;
 
-import dev.apikeys.query.consistency.ReadYourWrites;
-import dev.apikeys.query.projection.ApiKeyProjection;
+import dev.apikeys.query.keys.ReadModelProjection;
+import dev.apikeys.query.processing.ReadYourWrites;
 import dev.apikeys.runtime.api.ApiKeyResponse;
 import dev.apikeys.runtime.api.KeyIdParameter;
 import dev.apikeys.runtime.problem.InvalidRequest;
@@ -47,7 +47,7 @@ class HistoryController {
     @GetMapping(params = "as_of")
     List<ApiKeyResponse> asOf(Caller caller, @RequestParam("as_of") String asOf) {
         Instant instant = instant(asOf);
-        readYourWrites.awaitProcessor(ApiKeyProjection.PROCESSOR);
+        readYourWrites.awaitProcessor(ReadModelProjection.PROCESSOR);
         return keysAsOf.of(caller.userId(), instant);
     }
 

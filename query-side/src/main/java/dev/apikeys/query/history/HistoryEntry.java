@@ -5,6 +5,7 @@ import dev.apikeys.events.ApiKeyCreated;
 import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
+import dev.apikeys.events.ApiKeyEvent;
 import dev.apikeys.events.ApiKeyRotated;
 import dev.apikeys.events.ApiKeyUsed;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -32,31 +33,42 @@ sealed interface HistoryEntry {
 
     String actorId();
 
-    static HistoryEntry of(long sequence, StoredKeyEvent event) {
-        Object payload = event.payload();
-        String actorId = event.actorId();
-        if (payload instanceof ApiKeyCreated created) {
-            return new Created(sequence, "apikey.created", created.createdAt(), actorId, created.name(),
-                    created.scopes(), created.expiresAt(), created.organizationId(), created.rotatedFrom());
-        }
-        if (payload instanceof ApiKeyDisabled disabled) {
-            return new Changed(sequence, "apikey.disabled", disabled.disabledAt(), actorId);
-        }
-        if (payload instanceof ApiKeyEnabled enabled) {
-            return new Changed(sequence, "apikey.enabled", enabled.enabledAt(), actorId);
-        }
-        if (payload instanceof ApiKeyRotated rotated) {
-            return new Rotated(sequence, "apikey.rotated", rotated.rotatedAt(), actorId, rotated.replacedBy(),
-                    rotated.expiresAt());
-        }
-        if (payload instanceof ApiKeyDeleted deleted) {
-            return new Changed(sequence, "apikey.deleted", deleted.deletedAt(), actorId);
-        }
-        if (payload instanceof ApiKeyUsed used) {
-            return new Used(sequence, "apikey.used", used.lastUsedAt(), actorId, used.lastUsedAt());
-        }
-        // A new kind of event needs an entry here; leaving it out would renumber the rest.
-        throw new IllegalStateException("No history entry for " + payload.getClass().getName());
+    /** @param sequence the entry's number among the key's entries */
+    static HistoryEntry of(long sequence, ApiKeyEvent event, String actorId) {
+        String type = event.type();
+        Instant at = event.occurredAt();
+        return event.accept(new ApiKeyEvent.Visitor<>() {
+            @Override
+            public HistoryEntry created(ApiKeyCreated created) {
+                return new Created(sequence, type, at, actorId, created.name(), created.scopes(), created.expiresAt(),
+                        created.organizationId(), created.rotatedFrom());
+            }
+
+            @Override
+            public HistoryEntry disabled(ApiKeyDisabled disabled) {
+                return new Changed(sequence, type, at, actorId);
+            }
+
+            @Override
+            public HistoryEntry enabled(ApiKeyEnabled enabled) {
+                return new Changed(sequence, type, at, actorId);
+            }
+
+            @Override
+            public HistoryEntry rotated(ApiKeyRotated rotated) {
+                return new Rotated(sequence, type, at, actorId, rotated.replacedBy(), rotated.expiresAt());
+            }
+
+            @Override
+            public HistoryEntry deleted(ApiKeyDeleted deleted) {
+                return new Changed(sequence, type, at, actorId);
+            }
+
+            @Override
+            public HistoryEntry used(ApiKeyUsed used) {
+                return new Used(sequence, type, at, actorId, used.lastUsedAt());
+            }
+        });
     }
 
     /** @param rotatedFrom only for a key issued by a rotation */

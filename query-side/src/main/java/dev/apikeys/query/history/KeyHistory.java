@@ -1,6 +1,7 @@
 package dev.apikeys.query.history;
 
-import dev.apikeys.events.ApiKeyCreated;
+import dev.apikeys.events.KeyState;
+import dev.apikeys.query.history.StoredKeyEvents.StoredKeyEvent;
 import dev.apikeys.runtime.problem.KeyNotFound;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,14 +24,14 @@ class KeyHistory {
      */
     List<HistoryEntry> of(UUID keyId, String userId) {
         List<StoredKeyEvent> events = store.of(keyId);
-        boolean owned = events.stream()
-                .anyMatch(event -> event.payload() instanceof ApiKeyCreated created && created.userId().equals(userId));
-        if (!owned) {
-            throw new KeyNotFound();
-        }
+        KeyState key = KeyState.NONE;
         List<HistoryEntry> history = new ArrayList<>(events.size());
         for (StoredKeyEvent event : events) {
-            history.add(HistoryEntry.of(history.size(), event));
+            key = key.apply(event.event(), event.sequence());
+            history.add(HistoryEntry.of(history.size(), event.event(), event.actorId()));
+        }
+        if (!key.exists() || !key.userId().equals(userId)) {
+            throw new KeyNotFound();
         }
         return history;
     }

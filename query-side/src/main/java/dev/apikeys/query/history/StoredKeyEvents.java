@@ -1,97 +1,60 @@
 package dev.apikeys.query.history;
 
+import dev.apikeys.events.ApiKeyEvent;
 import dev.apikeys.events.ApiKeyUsageStream;
 import dev.apikeys.events.EventMetadata;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.axonframework.messaging.MetaData;
-import org.axonframework.serialization.SerializedMetaData;
-import org.axonframework.serialization.Serializer;
-import org.axonframework.serialization.SimpleSerializedObject;
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.jdbc.core.RowCallbackHandler;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads keys' events straight from the command side's event store (schema event_store), so what it
- * answers is never behind a projection. A key's events are those of its own stream and of its usage
- * stream ({@link ApiKeyUsageStream}), merged in the order they were stored: by global index. The
- * lookup by aggregate identifier is served by the store's unique index on (aggregate_identifier,
- * sequence_number).
+ * A key's events from the event store itself, upcast as every read of the store is, so what they
+ * say is never behind a projection. A key's events are those of its own stream and of its usage
+ * stream ({@link ApiKeyUsageStream}), merged in the order they were stored: by global index. Each
+ * stream is read through the store's unique index on (aggregate identifier, sequence number), from
+ * its first event, whatever snapshots the store keeps.
  */
 @Component
 class StoredKeyEvents {
 
-    /** Keys per query: two identifiers each, well below what PostgreSQL takes as parameters. */
-    private static final int KEYS_PER_QUERY = 500;
+    private final EventStore eventStore;
 
-    private final NamedParameterJdbcTemplate jdbc;
-    private final Serializer serializer;
+    StoredKeyEvents(EventStore eventStore) {
+        this.eventStore = eventStore;
+    }
 
-    /** The serializer Axon stores events with, payload and metadata alike. */
-    StoredKeyEvents(NamedParameterJdbcTemplate jdbc, @Qualifier("eventSerializer") Serializer serializer) {
-        this.jdbc = jdbc;
-        this.serializer = serializer;
+    /**
+     * One event of a key.
+     *
+     * @param actorId the user whose request caused it, from the metadata; null if it carries none
+     */
+    record StoredKeyEvent(ApiKeyEvent event, long sequence, String actorId) {
     }
 
     /** The key's events in the order they were stored; empty for a key that never existed. */
     List<StoredKeyEvent> of(UUID keyId) {
-        List<StoredKeyEvent> events = new ArrayList<>();
-        read(List.of(keyId), row -> events.add(new StoredKeyEvent(payload(row), actorId(row))));
-        return events;
+        List<DomainEventMessage<?>> messages = new ArrayList<>();
+        eventStore.readEvents(keyId.toString(), 0).asStream().forEach(messages::add);
+        eventStore.readEvents(ApiKeyUsageStream.of(keyId), 0).asStream().forEach(messages::add);
+        messages.sort(Comparator.comparingLong(StoredKeyEvents::globalIndex));
+        return messages.stream()
+                .map(message -> new StoredKeyEvent((ApiKeyEvent) message.getPayload(), message.getSequenceNumber(),
+                        actorOf(message)))
+                .toList();
     }
 
-    /**
-     * Each key's events in the order they were stored, without their metadata: decoding it would
-     * double the cost of a user's thousands of events, and folding them needs only the payloads. A
-     * key without events has no entry.
-     */
-    Map<UUID, List<Object>> payloadsOf(Collection<UUID> keyIds) {
-        Map<UUID, List<Object>> events = new HashMap<>();
-        read(keyIds, row -> events.computeIfAbsent(keyId(row), key -> new ArrayList<>()).add(payload(row)));
-        return events;
+    /** The storage engine reads a stream's events with their global index (shared-runtime's EventStoreConfiguration). */
+    private static long globalIndex(DomainEventMessage<?> message) {
+        return ((TrackedEventMessage<?>) message).trackingToken().position().orElseThrow();
     }
 
-    /** Every event of the keys' streams, in the order they were stored within each batch of keys. */
-    private void read(Collection<UUID> keyIds, RowCallbackHandler each) {
-        List<UUID> ids = List.copyOf(keyIds);
-        for (int from = 0; from < ids.size(); from += KEYS_PER_QUERY) {
-            List<String> streams = new ArrayList<>();
-            for (UUID keyId : ids.subList(from, Math.min(ids.size(), from + KEYS_PER_QUERY))) {
-                streams.add(keyId.toString());
-                streams.add(ApiKeyUsageStream.of(keyId));
-            }
-            jdbc.query("""
-                    select aggregate_identifier, payload_type, payload_revision, payload, meta_data
-                      from event_store.domain_event_entry
-                     where aggregate_identifier in (:streams)
-                     order by global_index
-                    """, Map.of("streams", streams), each);
-        }
-    }
-
-    private static UUID keyId(ResultSet row) throws SQLException {
-        return UUID.fromString(ApiKeyUsageStream.keyIdOf(row.getString("aggregate_identifier")));
-    }
-
-    private Object payload(ResultSet row) throws SQLException {
-        return serializer.deserialize(new SimpleSerializedObject<>(row.getBytes("payload"), byte[].class,
-                row.getString("payload_type"), row.getString("payload_revision")));
-    }
-
-    private String actorId(ResultSet row) throws SQLException {
-        byte[] metaData = row.getBytes("meta_data");
-        Object actorId = metaData == null
-                ? null
-                : serializer.<byte[], MetaData>deserialize(new SerializedMetaData<>(metaData, byte[].class))
-                        .get(EventMetadata.ACTOR_ID);
+    private static String actorOf(DomainEventMessage<?> message) {
+        Object actorId = message.getMetaData().get(EventMetadata.ACTOR_ID);
         return actorId == null ? null : actorId.toString();
     }
 }

@@ -1,64 +1,59 @@
 package dev.apikeys.query.verify;
 
-import dev.apikeys.events.ApiKeyCreated;
-import dev.apikeys.events.ApiKeyDeleted;
-import dev.apikeys.events.ApiKeyDisabled;
-import dev.apikeys.events.ApiKeyEnabled;
-import dev.apikeys.events.ApiKeyRotated;
+import dev.apikeys.events.ApiKeyEvent;
+import dev.apikeys.events.KeyState;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.UnaryOperator;
+import org.springframework.stereotype.Component;
 
 /**
- * Every key in memory, by hash: what a verification reads instead of the database. One thread
- * writes (the feed), any number read. Deleted keys stay as tombstones, so that an older event
- * arriving again cannot bring a key back.
+ * Every key in memory, by hash: what a verification reads instead of the database. Each key is its
+ * {@link KeyState}, kept only with what verification and usage need. Deleted keys stay as
+ * tombstones, so that an older event arriving again cannot bring a key back. The feed of events
+ * writes, one event at a time; any number of verifications read.
  */
+@Component
 class VerifiableKeys {
 
-    private final Map<String, VerifiableKey> byHash = new ConcurrentHashMap<>();
+    private final Map<String, KeyState> byHash = new ConcurrentHashMap<>();
     private final Map<UUID, String> hashById = new ConcurrentHashMap<>();
 
-    VerifiableKey find(String keyHash) {
+    KeyState find(String keyHash) {
         return byHash.get(keyHash);
+    }
+
+    KeyState byId(UUID keyId) {
+        String hash = hashById.get(keyId);
+        return hash == null ? null : byHash.get(hash);
     }
 
     int size() {
         return byHash.size();
     }
 
-    /** Takes a key as the lookup table holds it, unless a newer state is known already. */
-    void load(VerifiableKey key) {
-        VerifiableKey known = byHash.get(key.keyHash());
-        if (known == null || known.sequence() < key.sequence()) {
-            hashById.put(key.keyId(), key.keyHash());
-            byHash.put(key.keyHash(), key);
+    /** Takes a key as the read model holds it, unless a newer state is known already. */
+    synchronized void load(KeyState key) {
+        KeyState known = byHash.get(key.keyHash());
+        if (known == null || known.position().lifecycle() < key.position().lifecycle()) {
+            keep(key);
         }
     }
 
-    /** Applies one event of a key's own stream, numbered {@code sequence} in it. */
-    void apply(Object event, long sequence) {
-        if (event instanceof ApiKeyCreated created) {
-            load(new VerifiableKey(created.keyId(), created.keyHash(), created.userId(), created.organizationId(),
-                    created.scopes(), created.expiresAt(), false, false, sequence));
-        } else if (event instanceof ApiKeyDisabled disabled) {
-            change(disabled.keyId(), sequence, key -> key.disabled(true, sequence));
-        } else if (event instanceof ApiKeyEnabled enabled) {
-            change(enabled.keyId(), sequence, key -> key.disabled(false, sequence));
-        } else if (event instanceof ApiKeyRotated rotated) {
-            change(rotated.keyId(), sequence, key -> key.expiringAt(rotated.expiresAt(), sequence));
-        } else if (event instanceof ApiKeyDeleted deleted) {
-            change(deleted.keyId(), sequence, key -> key.deleted(sequence));
+    /** Applies an event, numbered {@code sequence} in its stream; a key applies each event once. */
+    synchronized void apply(ApiKeyEvent event, long sequence) {
+        KeyState known = byId(event.keyId());
+        KeyState before = known == null ? KeyState.NONE : known;
+        KeyState after = before.apply(event, sequence);
+        if (after != before) {
+            keep(after);
         }
     }
 
-    private void change(UUID keyId, long sequence, UnaryOperator<VerifiableKey> change) {
-        String hash = hashById.get(keyId);
-        VerifiableKey known = hash == null ? null : byHash.get(hash);
-        // Unknown: its creation is not applied, which cannot happen for events of one key in order.
-        if (known != null && known.sequence() < sequence) {
-            byHash.put(hash, change.apply(known));
-        }
+    private void keep(KeyState key) {
+        hashById.put(key.keyId(), key.keyHash());
+        byHash.put(key.keyHash(), new KeyState(key.keyId(), key.userId(), key.organizationId(), null, null,
+                key.keyHash(), key.scopes(), null, null, key.expiresAt(), null, null, key.disabled(), key.deleted(),
+                key.position()));
     }
 }

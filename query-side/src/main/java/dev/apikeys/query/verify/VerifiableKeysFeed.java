@@ -1,56 +1,68 @@
 package dev.apikeys.query.verify;
 
-import dev.apikeys.events.ApiKeyUsageStream;
-import dev.apikeys.query.consistency.ProcessorTokens;
-import dev.apikeys.query.projection.ApiKeyProjection;
-import java.util.Set;
+import dev.apikeys.events.ApiKeyEvent;
+import dev.apikeys.query.KeyStates;
+import dev.apikeys.query.keys.ReadModelProjection;
+import dev.apikeys.query.processing.Positions;
+import dev.apikeys.query.processing.ProcessorTokens;
+import dev.apikeys.query.processing.Signal;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.axonframework.common.Registration;
 import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Fills the keys in memory and keeps them current in every query-side instance, whichever instance
- * owns the read-model segments: it loads the lookup table, then follows the event store itself from
- * a position every segment had passed before the load. Events the table already reflected are
- * skipped by their sequence number.
+ * owns the read model's segments: it loads the read model, then follows the event store itself (a
+ * tailing stream of Axon's event store, which shares one read of the store among them all) from a
+ * position every segment had passed before the load. Events written by this process are applied
+ * as soon as they are committed, before the write that made them answers. Each event is applied
+ * once, however often it arrives.
  */
 @Component
-class VerifiableKeysFeed implements SmartLifecycle {
+class VerifiableKeysFeed implements SmartLifecycle, Positions {
 
     private static final Logger log = LoggerFactory.getLogger(VerifiableKeysFeed.class);
+
+    /** Events applied between two signals, at most. */
+    private static final int RUN = 1000;
 
     /** How long to wait before reading again after the store failed. */
     private static final long RETRY_MILLIS = 1000;
 
     private final EventStore eventStore;
     private final ProcessorTokens tokens;
-    private final KeyLookupTable table;
+    private final JdbcTemplate jdbc;
     private final VerifiableKeys keys;
-    private final Freshness freshness;
+    private final Signal signal = new Signal();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Thread follower;
-    private TrackingToken position;
+    private volatile Registration subscription;
+    private volatile boolean loaded;
+    private volatile TrackingToken position;
 
-    VerifiableKeysFeed(EventStore eventStore, ProcessorTokens tokens, KeyLookupTable table, VerifiableKeys keys,
-            Freshness freshness) {
+    VerifiableKeysFeed(EventStore eventStore, ProcessorTokens tokens, JdbcTemplate jdbc, VerifiableKeys keys) {
         this.eventStore = eventStore;
         this.tokens = tokens;
-        this.table = table;
+        this.jdbc = jdbc;
         this.keys = keys;
-        this.freshness = freshness;
     }
 
     @Override
     public void start() {
+        subscription = eventStore.subscribe(this::published);
         follower = new Thread(this::loadAndFollow, "verifiable-keys-feed");
         follower.setDaemon(true);
         follower.start();
@@ -59,20 +71,50 @@ class VerifiableKeysFeed implements SmartLifecycle {
     @Override
     public void stop() {
         stopped.countDown();
+        subscription.cancel();
         Thread thread = follower;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     @Override
     public boolean isRunning() {
         return follower != null && stopped.getCount() > 0;
+    }
+
+    /** Not before the keys are loaded: whole and at its position, or none at all. */
+    @Override
+    public Snapshot now() {
+        long mark = signal.mark();
+        return new Snapshot(mark, loaded ? List.of(Position.whole(position)) : List.of());
+    }
+
+    @Override
+    public void awaitChange(long mark, long nanos) throws InterruptedException {
+        signal.awaitChange(mark, nanos);
+    }
+
+    /** Events this process appends: applied once their transaction committed. */
+    private void published(List<? extends EventMessage<?>> events) {
+        if (CurrentUnitOfWork.isStarted()) {
+            CurrentUnitOfWork.get().afterCommit(unitOfWork -> apply(events));
+        } else {
+            apply(events);
+        }
+    }
+
+    private void apply(List<? extends EventMessage<?>> events) {
+        events.forEach(this::apply);
+    }
+
+    private void apply(EventMessage<?> message) {
+        if (message instanceof DomainEventMessage<?> event && event.getPayload() instanceof ApiKeyEvent key) {
+            keys.apply(key, event.getSequenceNumber());
+        }
     }
 
     private void loadAndFollow() {
@@ -90,11 +132,12 @@ class VerifiableKeysFeed implements SmartLifecycle {
 
     private boolean load() {
         try {
-            long everySegmentPassed = tokens.appliedByEverySegment(ApiKeyProjection.PROCESSOR);
-            table.forEach(keys::load);
-            position = everySegmentPassed < 0 ? null : GapAwareTrackingToken.newInstance(everySegmentPassed, Set.of());
-            freshness.applied(position);
-            log.info("{} keys loaded for verification; following the event store after index {}", keys.size(),
+            TrackingToken everySegmentPassed = tokens.passedByEverySegment(ReadModelProjection.PROCESSOR);
+            KeyStates.forEach(jdbc, keys::load);
+            position = everySegmentPassed;
+            loaded = true;
+            signal.signal();
+            log.info("{} keys loaded for verification; following the event store after {}", keys.size(),
                     everySegmentPassed);
             return true;
         } catch (RuntimeException e) {
@@ -103,26 +146,22 @@ class VerifiableKeysFeed implements SmartLifecycle {
         }
     }
 
+    /** Applies what is there, then tells waits: once per run of events, not per event. */
     private void follow() throws InterruptedException {
         try (BlockingStream<TrackedEventMessage<?>> events = eventStore.openStream(position)) {
             while (stopped.getCount() > 0) {
                 if (events.hasNextAvailable(1, TimeUnit.SECONDS)) {
-                    TrackedEventMessage<?> event = events.nextAvailable();
-                    apply(event);
-                    position = event.trackingToken();
-                    freshness.applied(position);
+                    for (int run = 0; run < RUN && events.hasNextAvailable(); run++) {
+                        TrackedEventMessage<?> event = events.nextAvailable();
+                        apply(event);
+                        position = event.trackingToken();
+                    }
+                    signal.signal();
                 }
             }
         } catch (RuntimeException e) {
             log.warn("Following the event store for verification failed; resuming: {}", e.toString());
             pauseAfterFailure();
-        }
-    }
-
-    private void apply(TrackedEventMessage<?> event) {
-        if (event instanceof DomainEventMessage<?> domainEvent
-                && !ApiKeyUsageStream.TYPE.equals(domainEvent.getType())) {
-            keys.apply(domainEvent.getPayload(), domainEvent.getSequenceNumber());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.apikeys.query.verify;
 
+import dev.apikeys.events.KeyState;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
@@ -23,7 +24,7 @@ sealed interface Verification {
         return new KeyNotFound(false, code);
     }
 
-    static Verification of(Code code, VerifiableKey key) {
+    static Verification of(Code code, KeyState key) {
         return new OfKey(code == Code.VALID, code, key.keyId(), key.userId(), key.organizationId(), key.scopes(),
                 key.expiresAt());
     }

@@ -7,6 +7,7 @@ import static dev.apikeys.query.verify.Verification.Code.MALFORMED;
 import static dev.apikeys.query.verify.Verification.Code.NOT_FOUND;
 import static dev.apikeys.query.verify.Verification.Code.VALID;
 
+import dev.apikeys.events.KeyState;
 import dev.apikeys.runtime.key.ApiKeyFormat;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,12 +36,12 @@ class Verifier {
     private final Duration timeout;
 
     Verifier(VerifiableKeys keys, Freshness freshness, UsageRecorder usage, Clock clock,
-            @Value("${apikeys.verify.timeout:2s}") Duration timeout) {
+            VerificationProperties properties) {
         this.keys = keys;
         this.freshness = freshness;
         this.usage = usage;
         this.clock = clock;
-        this.timeout = timeout;
+        this.timeout = properties.verify().timeout();
     }
 
     Verification verify(String presented, List<String> requiredScopes, String verifiedBy) {
@@ -50,7 +50,7 @@ class Verifier {
         }
         awaitRecentWrites();
         String hash = ApiKeyFormat.sha256Hex(presented);
-        VerifiableKey key = keys.find(hash);
+        KeyState key = keys.find(hash);
         // The map found it by hash; the comparison of the secret's digest itself is constant-time.
         if (key == null || key.deleted() || !MessageDigest.isEqual(ascii(key.keyHash()), ascii(hash))) {
             return Verification.notFound(NOT_FOUND);
@@ -65,7 +65,7 @@ class Verifier {
         if (!Scopes.grant(key.scopes(), requiredScopes)) {
             return Verification.of(INSUFFICIENT_SCOPES, key);
         }
-        usage.used(key, now, verifiedBy);
+        usage.used(key.keyId(), now, verifiedBy);
         return Verification.of(VALID, key);
     }
 

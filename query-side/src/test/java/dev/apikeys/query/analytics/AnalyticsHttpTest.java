@@ -14,7 +14,7 @@ import dev.apikeys.events.ApiKeyUsed;
 import dev.apikeys.query.EventsElsewhere;
 import dev.apikeys.query.SharedPostgres;
 import dev.apikeys.query.TestTokens;
-import dev.apikeys.query.replay.ShadowRebuilds;
+import dev.apikeys.query.processing.Rebuilds;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,7 +69,7 @@ class AnalyticsHttpTest {
     TransactionTemplate transaction;
 
     @Autowired
-    ShadowRebuilds rebuilds;
+    Rebuilds rebuilds;
 
     @Autowired
     JdbcTemplate jdbc;

@@ -1,9 +1,17 @@
 package dev.apikeys.query.audit;
 
+import static dev.apikeys.query.processing.BatchProjection.LIVE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apikeys.events.ApiKeyCreated;
+import dev.apikeys.events.ApiKeyDeleted;
+import dev.apikeys.events.ApiKeyDisabled;
+import dev.apikeys.events.ApiKeyRotated;
+import dev.apikeys.events.KeyPosition;
+import dev.apikeys.events.KeyState;
 import dev.apikeys.query.ReadModelDatabase;
+import dev.apikeys.query.ReadModelTable;
+import dev.apikeys.query.audit.AuditPublisher.AuditedKey;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.time.Instant;
@@ -21,12 +29,12 @@ class AuditKeyStateTableTest {
     private static final Instant EXPIRES_AT = Instant.parse("2026-01-01T10:00:00.123456Z");
 
     private static EmbeddedPostgres postgres;
-    private static AuditKeyStateTable table;
+    private static ReadModelTable<AuditedKey> table;
 
     @BeforeAll
     static void readModel() throws IOException {
         postgres = ReadModelDatabase.start();
-        table = new AuditKeyStateTable(new JdbcTemplate(postgres.getPostgresDatabase()));
+        table = AuditPublisher.auditedKeys(new JdbcTemplate(postgres.getPostgresDatabase()));
     }
 
     @AfterAll
@@ -38,15 +46,16 @@ class AuditKeyStateTableTest {
     void aSavedStateLoadsAsItWasSavedNullsIncluded() {
         UUID full = UUID.randomUUID();
         UUID bare = UUID.randomUUID();
-        AuditKeyState withEverything = new AuditKeyState(created(full, "org-1", EXPIRES_AT));
-        withEverything.countRecord(() -> 0);
-        withEverything.disable();
+        KeyState disabled = KeyState.NONE.apply(created(full, "org-1", EXPIRES_AT), 0)
+                .apply(new ApiKeyDisabled(full, "user-1", EXPIRES_AT.minusSeconds(60)), 1);
+        AuditedKey withEverything = new AuditedKey(disabled, 1L);
 
-        table.save(List.of(withEverything, new AuditKeyState(created(bare, null, null))));
-        Map<UUID, AuditKeyState> loaded = table.load(List.of(full, bare, UUID.randomUUID()));
+        table.save(List.of(withEverything, new AuditedKey(KeyState.NONE.apply(created(bare, null, null), 0), null)),
+                LIVE);
+        Map<UUID, AuditedKey> loaded = table.load(List.of(full, bare, UUID.randomUUID()), LIVE, AuditedKey::id);
 
         assertThat(loaded).containsOnlyKeys(full, bare);
-        AuditKeyState first = loaded.get(full);
+        KeyState first = loaded.get(full).state();
         assertThat(first.userId()).isEqualTo("user-1");
         assertThat(first.organizationId()).isEqualTo("org-1");
         assertThat(first.name()).isEqualTo("ci");
@@ -55,38 +64,40 @@ class AuditKeyStateTableTest {
         assertThat(first.expiresAt()).isEqualTo(EXPIRES_AT);
         assertThat(first.disabled()).isTrue();
         assertThat(first.deleted()).isFalse();
-        assertThat(first.nextSequence()).isEqualTo(1L);
-        AuditKeyState second = loaded.get(bare);
+        assertThat(first.position()).isEqualTo(new KeyPosition(1, -1));
+        assertThat(first.keyHash()).as("never kept here").isNull();
+        assertThat(loaded.get(full).nextSequence()).isEqualTo(1L);
+        KeyState second = loaded.get(bare).state();
         assertThat(second.organizationId()).isNull();
         assertThat(second.expiresAt()).isNull();
-        assertThat(second.nextSequence()).as("never counted").isNull();
+        assertThat(loaded.get(bare).nextSequence()).as("never counted").isNull();
     }
 
     @Test
     void savingAgainKeepsTheLatestState() {
         UUID key = UUID.randomUUID();
-        AuditKeyState state = new AuditKeyState(created(key, null, EXPIRES_AT));
-        table.save(List.of(state));
-        state.delete();
-        state.expireAt(EXPIRES_AT.plusSeconds(60));
-        state.countRecord(() -> 4);
+        KeyState created = KeyState.NONE.apply(created(key, null, EXPIRES_AT), 0);
+        table.save(List.of(new AuditedKey(created, 1L)), LIVE);
+        KeyState later = created
+                .apply(new ApiKeyRotated(key, "user-1", UUID.randomUUID(), EXPIRES_AT.plusSeconds(60), EXPIRES_AT), 1)
+                .apply(new ApiKeyDeleted(key, "user-1", EXPIRES_AT), 2);
 
-        table.save(List.of(state));
+        table.save(List.of(new AuditedKey(later, 5L)), LIVE);
 
-        AuditKeyState loaded = table.load(List.of(key)).get(key);
-        assertThat(loaded.deleted()).isTrue();
-        assertThat(loaded.expiresAt()).isEqualTo(EXPIRES_AT.plusSeconds(60));
+        AuditedKey loaded = table.load(List.of(key), LIVE, AuditedKey::id).get(key);
+        assertThat(loaded.state().deleted()).isTrue();
+        assertThat(loaded.state().expiresAt()).isEqualTo(EXPIRES_AT.plusSeconds(60));
         assertThat(loaded.nextSequence()).isEqualTo(5L);
     }
 
     @Test
     void deleteAllEmptiesTheTableForAReplay() {
         UUID key = UUID.randomUUID();
-        table.save(List.of(new AuditKeyState(created(key, null, null))));
+        table.save(List.of(new AuditedKey(KeyState.NONE.apply(created(key, null, null), 0), null)), LIVE);
 
-        table.deleteAll();
+        table.deleteAll(LIVE);
 
-        assertThat(table.load(List.of(key))).isEmpty();
+        assertThat(table.load(List.of(key), LIVE, AuditedKey::id)).isEmpty();
     }
 
     private static ApiKeyCreated created(UUID keyId, String organizationId, Instant expiresAt) {

@@ -182,7 +182,7 @@ class HistoryBenchmark {
                     row.getBytes("payload");
                     row.getBytes("meta_data");
                 })));
-        print("  StoredKeyEvents.payloadsOf (sql + decode)", time(30, () -> storedKeyEvents.payloadsOf(keys)));
+        print("  StoredKeyEvents.of each key (storage engine + decode)", time(30, () -> keys.forEach(storedKeyEvents::of)));
         print("  KeysAsOf.of (ids + sql + decode + fold)", time(30, () -> keysAsOf.of(user, middle)));
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long cpu = threads.getCurrentThreadCpuTime();

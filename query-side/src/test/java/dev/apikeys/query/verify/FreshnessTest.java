@@ -1,127 +1,76 @@
 package dev.apikeys.query.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
+import dev.apikeys.query.processing.CatchUp;
+import dev.apikeys.query.processing.EventStoreIndex;
+import dev.apikeys.query.processing.Positions;
+import dev.apikeys.query.processing.Signal;
+import dev.apikeys.query.processing.StoreHead;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.Segment;
 import org.junit.jupiter.api.Test;
 
+/** Whether a verification reads the store's head, with the keys in memory at some position. */
 class FreshnessTest {
 
-    private static final Duration LONG = Duration.ofSeconds(10);
-    private static final Duration SHORT = Duration.ofMillis(50);
+    private static final Duration SHORT = Duration.ofMillis(100);
 
-    /** What the store holds: its head, and the committed events among any indexes asked about. */
-    private final AtomicReference<Long> head = new AtomicReference<>(-1L);
-    private final AtomicReference<Set<Long>> committed = new AtomicReference<>(Set.of());
-    private final AtomicReference<Set<Long>> askedAbout = new AtomicReference<>();
-    private final Freshness freshness = new Freshness(new StoreHead(gaps -> {
-        askedAbout.set(gaps);
-        return new StoreHead.Reading(head.get(), gaps.stream().filter(committed.get()::contains)
-                .collect(java.util.stream.Collectors.toSet()));
-    }));
+    private final AtomicInteger reads = new AtomicInteger();
+    private volatile long head = 5;
+    private volatile long keysAt = 5;
+    private final CatchUp catchUp = new CatchUp(new StoreHead(indexes -> {
+        reads.incrementAndGet();
+        return new EventStoreIndex.Head(head, Set.of());
+    }), (after, upTo, gaps) -> List.of(), () -> { });
+    /** Keys that move only between verifications: a wait for them to move sees nothing. */
+    private final Positions keys = new Positions() {
+        private final Signal unchanged = new Signal();
 
-    @Test
-    void anEmptyStoreIsReflectedByNothing() throws InterruptedException {
-        assertThat(freshness.await(SHORT)).isTrue();
-    }
-
-    @Test
-    void theKeysMustHaveReachedTheHead() throws InterruptedException {
-        head.set(5L);
-        freshness.applied(position(4));
-        assertThat(freshness.await(SHORT)).isFalse();
-
-        freshness.applied(position(5));
-        assertThat(freshness.await(SHORT)).isTrue();
-    }
-
-    @Test
-    void aWaitingVerificationReturnsOnceTheKeysReachTheHead() throws Exception {
-        head.set(7L);
-        CompletableFuture<Boolean> verification = CompletableFuture.supplyAsync(this::awaitLong);
-        await().atMost(LONG).until(() -> askedAbout.get() != null);
-
-        freshness.applied(position(7));
-
-        assertThat(verification.get(10, TimeUnit.SECONDS)).isTrue();
-    }
-
-    @Test
-    void aCommittedEventInAGapOfTheKeysIsWaitedFor() throws InterruptedException {
-        head.set(10L);
-        committed.set(Set.of(8L));
-        freshness.applied(position(10, 8L, 9L));
-
-        assertThat(freshness.await(SHORT)).isFalse();
-        assertThat(askedAbout.get()).containsExactlyInAnyOrder(8L, 9L);
-
-        freshness.applied(position(10, 9L));
-        assertThat(freshness.await(SHORT)).isTrue();
-    }
-
-    /**
-     * The keys may pass an index as not yet committed after the head was read, from events their
-     * stream had fetched before that index's write committed. Its commit was then never asked
-     * about; the verification must ask before it counts the keys as fresh.
-     */
-    @Test
-    void aGapTheKeysSkippedAfterTheHeadWasReadIsAskedAboutAndWaitedFor() throws Exception {
-        head.set(10L);
-        committed.set(Set.of(8L));
-        freshness.applied(position(5));
-        CompletableFuture<Boolean> verification = CompletableFuture.supplyAsync(this::awaitLong);
-        await().atMost(LONG).until(() -> askedAbout.get() != null);
-
-        freshness.applied(position(10, 8L));
-
-        await().atMost(LONG).until(() -> askedAbout.get().contains(8L));
-        await().during(Duration.ofMillis(300)).atMost(LONG).until(() -> !verification.isDone());
-        freshness.applied(position(10));
-        assertThat(verification.get(10, TimeUnit.SECONDS)).isTrue();
-    }
-
-    @Test
-    void aGapNothingWasCommittedInCostsNoWait() throws InterruptedException {
-        head.set(10L);
-        freshness.applied(position(10, 9L));
-
-        assertThat(freshness.await(SHORT)).isTrue();
-    }
-
-    @Test
-    void itTimesOutWhenTheKeysNeverCatchUp() throws InterruptedException {
-        head.set(1L);
-
-        long start = System.nanoTime();
-        assertThat(freshness.await(Duration.ofMillis(200))).isFalse();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
-    }
-
-    @Test
-    void aFailedReadOfTheHeadIsPassedOn() {
-        Freshness unreadable = new Freshness(new StoreHead(gaps -> {
-            throw new IllegalStateException("connection refused");
-        }));
-
-        assertThatThrownBy(() -> unreadable.await(SHORT)).hasMessage("connection refused");
-    }
-
-    private boolean awaitLong() {
-        try {
-            return freshness.await(LONG);
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
+        @Override
+        public Snapshot now() {
+            return new Snapshot(unchanged.mark(), List.of(new Position(Segment.ROOT_SEGMENT,
+                    GapAwareTrackingToken.newInstance(keysAt, Set.of()), true)));
         }
+
+        @Override
+        public void awaitChange(long mark, long nanos) throws InterruptedException {
+            unchanged.awaitChange(mark, nanos);
+        }
+    };
+
+    @Test
+    void whereOtherProcessesWriteEveryVerificationReadsTheHeadAndWaitsForIt() throws InterruptedException {
+        Freshness freshness = new Freshness(catchUp, keys, properties(false));
+
+        assertThat(freshness.await(SHORT)).isTrue();
+        assertThat(freshness.await(SHORT)).isTrue();
+        assertThat(reads).hasValue(2);
+
+        head = 6;
+        assertThat(freshness.await(SHORT)).as("the keys are behind a write").isFalse();
     }
 
-    private static GapAwareTrackingToken position(long index, Long... gaps) {
-        return GapAwareTrackingToken.newInstance(index, Set.of(gaps));
+    @Test
+    void whereEveryWriteIsThisProcessesOnlyTheFirstVerificationThatFindsTheKeysCaughtUpReadsTheHead()
+            throws InterruptedException {
+        Freshness freshness = new Freshness(catchUp, keys, properties(true));
+        keysAt = 4;
+
+        assertThat(freshness.await(SHORT)).as("still catching up after the start").isFalse();
+        keysAt = 5;
+        assertThat(freshness.await(SHORT)).isTrue();
+        head = 6;
+        assertThat(freshness.await(SHORT)).as("a write of this process reaches the keys before it answers").isTrue();
+        assertThat(reads).hasValue(2);
+    }
+
+    private static VerificationProperties properties(boolean writesInThisProcessOnly) {
+        return new VerificationProperties(new VerificationProperties.Verify(Duration.ofSeconds(2),
+                writesInThisProcessOnly), new VerificationProperties.Usage(Duration.ofSeconds(5)));
     }
 }

@@ -7,6 +7,8 @@ import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyRotated;
+import dev.apikeys.events.KeyPosition;
+import dev.apikeys.events.KeyState;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -24,7 +26,7 @@ class VerifiableKeysTest {
     void aCreatedKeyIsFoundByItsHash() {
         keys.apply(created(), 0);
 
-        VerifiableKey key = keys.find(HASH);
+        KeyState key = keys.find(HASH);
 
         assertThat(key.keyId()).isEqualTo(KEY);
         assertThat(key.userId()).isEqualTo("user-1");
@@ -49,7 +51,7 @@ class VerifiableKeysTest {
 
         keys.apply(new ApiKeyDeleted(KEY, "user-1", AT), 4);
         assertThat(keys.find(HASH).deleted()).isTrue();
-        assertThat(keys.find(HASH).sequence()).isEqualTo(4);
+        assertThat(keys.find(HASH).position().lifecycle()).isEqualTo(4);
     }
 
     @Test
@@ -66,7 +68,7 @@ class VerifiableKeysTest {
     /** The feed replays events after a position the lookup table may already be past. */
     @Test
     void aDeletedKeyLoadedFromTheTableIsNotRevivedByItsCreationSeenAgain() {
-        keys.load(new VerifiableKey(KEY, HASH, "user-1", null, List.of(), null, false, true, 1));
+        keys.load(row(false, true, 1));
 
         keys.apply(created(), 0);
 
@@ -78,7 +80,7 @@ class VerifiableKeysTest {
         keys.apply(created(), 0);
         keys.apply(new ApiKeyDisabled(KEY, "user-1", AT), 1);
 
-        keys.load(new VerifiableKey(KEY, HASH, "user-1", "org-1", List.of("models:read"), null, false, false, 0));
+        keys.load(row(false, false, 0));
 
         assertThat(keys.find(HASH).disabled()).isTrue();
     }
@@ -88,6 +90,21 @@ class VerifiableKeysTest {
         keys.apply(created(), 0);
 
         assertThat(keys.find(HASH).toString()).doesNotContain(HASH);
+    }
+
+    @Test
+    void whatVerificationDoesNotNeedIsNotKept() {
+        keys.apply(created(), 0);
+
+        assertThat(keys.find(HASH)).extracting(KeyState::name, KeyState::keyPrefix, KeyState::createdAt)
+                .containsOnlyNulls();
+        assertThat(keys.byId(KEY)).isSameAs(keys.find(HASH));
+    }
+
+    /** A key as the read model holds it. */
+    private static KeyState row(boolean disabled, boolean deleted, long sequence) {
+        return new KeyState(KEY, "user-1", "org-1", "ci", "sk_abcde", HASH, List.of("models:read"), AT, AT, null, null,
+                null, disabled, deleted, new KeyPosition(sequence, -1));
     }
 
     private static ApiKeyCreated created() {

@@ -1,5 +1,10 @@
 package dev.apikeys.query.verify;
 
+import dev.apikeys.events.KeyPosition;
+import dev.apikeys.events.KeyState;
+import dev.apikeys.query.processing.CatchUp;
+import dev.apikeys.query.processing.EventStoreIndex;
+import dev.apikeys.query.processing.StoreHead;
 import dev.apikeys.runtime.key.ApiKeyFormat;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -37,12 +42,18 @@ final class VerifierBenchmark {
         for (int i = 0; i < KEYS; i++) {
             String key = newKey(random);
             plaintexts.add(key);
-            keys.load(new VerifiableKey(UUID.randomUUID(), ApiKeyFormat.sha256Hex(key), "user-" + i % 1000, null,
-                    List.of("models:read", "workflows:*"), null, false, false, 0));
+            keys.load(new KeyState(UUID.randomUUID(), "user-" + i % 1000, null, "bench", key.substring(0, 8),
+                    ApiKeyFormat.sha256Hex(key), List.of("models:read", "workflows:*"), null, null, null, null, null,
+                    false, false, new KeyPosition(0, -1)));
         }
-        Freshness fresh = new Freshness(new StoreHead(gaps -> new StoreHead.Reading(-1, Set.of())));
-        Verifier verifier = new Verifier(keys, fresh,
-                new UsageRecorder(null, null, null, null, Duration.ofSeconds(5)), Clock.systemUTC(), Duration.ofSeconds(1));
+        VerificationProperties properties = new VerificationProperties(
+                new VerificationProperties.Verify(Duration.ofSeconds(1), false),
+                new VerificationProperties.Usage(Duration.ofSeconds(5)));
+        Freshness fresh = new Freshness(new CatchUp(new StoreHead(indexes -> new EventStoreIndex.Head(-1, Set.of())),
+                (after, head, gaps) -> List.of(), () -> { }), new VerifiableKeysFeed(null, null, null, keys),
+                properties);
+        Verifier verifier = new Verifier(keys, fresh, new UsageRecorder(null, keys, properties), Clock.systemUTC(),
+                properties);
         List<String> required = List.of("models:read");
 
         for (int i = 0; i < WARM_UP; i++) {

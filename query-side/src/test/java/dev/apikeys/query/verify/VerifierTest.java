@@ -3,6 +3,11 @@ package dev.apikeys.query.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.apikeys.events.KeyPosition;
+import dev.apikeys.events.KeyState;
+import dev.apikeys.query.processing.CatchUp;
+import dev.apikeys.query.processing.EventStoreIndex;
+import dev.apikeys.query.processing.StoreHead;
 import dev.apikeys.runtime.key.ApiKeyFormat;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,15 +26,17 @@ class VerifierTest {
 
     private final VerifiableKeys keys = new VerifiableKeys();
     private final AtomicBoolean storeReachable = new AtomicBoolean(true);
-    private final Freshness freshness = new Freshness(new StoreHead(gaps -> {
+    private final VerificationProperties properties = new VerificationProperties(
+            new VerificationProperties.Verify(Duration.ofMillis(100), false),
+            new VerificationProperties.Usage(Duration.ofSeconds(5)));
+    private final Freshness freshness = new Freshness(new CatchUp(new StoreHead(gaps -> {
         if (!storeReachable.get()) {
             throw new IllegalStateException("connection refused");
         }
-        return new StoreHead.Reading(-1, Set.of());
-    }));
-    private final Verifier verifier = new Verifier(keys, freshness,
-            new UsageRecorder(null, null, null, null, Duration.ofSeconds(5)), Clock.fixed(NOW, ZoneOffset.UTC),
-            Duration.ofMillis(100));
+        return new EventStoreIndex.Head(-1, Set.of());
+    }), (after, head, gaps) -> List.of(), () -> { }), new VerifiableKeysFeed(null, null, null, keys), properties);
+    private final Verifier verifier = new Verifier(keys, freshness, new UsageRecorder(null, keys, properties),
+            Clock.fixed(NOW, ZoneOffset.UTC), properties);
 
     @Test
     void whatIsNotAKeyIsMalformedWithoutWaitingForAnything() {
@@ -47,7 +54,7 @@ class VerifierTest {
 
     @Test
     void aLiveKeyWithTheScopesIsValidAndDescribed() {
-        VerifiableKey key = key(false, false, null, List.of("models:*"));
+        KeyState key = key(false, false, null, List.of("models:*"));
         keys.load(key);
 
         Verification verification = verifier.verify(KEY, List.of("models:read"), "gateway");
@@ -99,13 +106,14 @@ class VerifierTest {
                 .isInstanceOf(VerificationUnavailable.class);
     }
 
-    private static VerifiableKey key(boolean disabled, boolean deleted, Instant expiresAt, List<String> scopes) {
+    private static KeyState key(boolean disabled, boolean deleted, Instant expiresAt, List<String> scopes) {
         return key(disabled, deleted, expiresAt, scopes, 0);
     }
 
-    private static VerifiableKey key(boolean disabled, boolean deleted, Instant expiresAt, List<String> scopes,
+    private static KeyState key(boolean disabled, boolean deleted, Instant expiresAt, List<String> scopes,
             long sequence) {
-        return new VerifiableKey(UUID.fromString("00000000-0000-0000-0000-000000000001"),
-                ApiKeyFormat.sha256Hex(KEY), "user-1", null, scopes, expiresAt, disabled, deleted, sequence);
+        return new KeyState(UUID.fromString("00000000-0000-0000-0000-000000000001"), "user-1", null, "ci",
+                "sk_abcde", ApiKeyFormat.sha256Hex(KEY), scopes, NOW, NOW, expiresAt, expiresAt, null, disabled,
+                deleted, new KeyPosition(sequence, -1));
     }
 }

@@ -14,7 +14,9 @@ import dev.apikeys.events.ApiKeyUsed;
 import dev.apikeys.query.EventsElsewhere;
 import dev.apikeys.query.SharedPostgres;
 import dev.apikeys.query.TestTokens;
-import dev.apikeys.query.consistency.ProcessorTokens;
+import dev.apikeys.events.KeyState;
+import dev.apikeys.query.KeyStates;
+import dev.apikeys.query.processing.ProcessorTokens;
 import dev.apikeys.runtime.key.ApiKeyFormat;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -33,6 +35,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -77,7 +80,7 @@ class VerifyHttpTest {
     ProcessorTokens tokens;
 
     @Autowired
-    KeyLookupTable table;
+    JdbcTemplate jdbc;
 
     private final ObjectMapper json = new ObjectMapper();
     private RestClient http;
@@ -188,25 +191,24 @@ class VerifyHttpTest {
 
         // As another instance starting now would: the table, then the store after every segment's position.
         VerifiableKeys keys = new VerifiableKeys();
-        Freshness freshness = new Freshness(new StoreHead(gaps -> new StoreHead.Reading(-1, Set.of())));
-        VerifiableKeysFeed feed = new VerifiableKeysFeed(eventStore, tokens, table, keys, freshness);
+        VerifiableKeysFeed feed = new VerifiableKeysFeed(eventStore, tokens, jdbc, keys);
         feed.start();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> {
-                VerifiableKey known = keys.find(ApiKeyFormat.sha256Hex(key));
-                return known != null && known.disabled() && known.sequence() == 1;
+                KeyState known = keys.find(ApiKeyFormat.sha256Hex(key));
+                return known != null && known.disabled() && known.position().lifecycle() == 1;
             });
         } finally {
             feed.stop();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> {
-            List<VerifiableKey> rows = new java.util.ArrayList<>();
-            table.forEach(row -> {
+            List<KeyState> rows = new java.util.ArrayList<>();
+            KeyStates.forEach(jdbc, row -> {
                 if (row.keyId().equals(keyId)) {
                     rows.add(row);
                 }
             });
-            return rows.size() == 1 && rows.get(0).disabled() && rows.get(0).sequence() == 1;
+            return rows.size() == 1 && rows.get(0).disabled() && rows.get(0).position().lifecycle() == 1;
         });
     }
 

@@ -46,7 +46,8 @@ class EventStoreConfiguration {
             .build();
 
     /**
-     * As Axon's JDBC autoconfiguration builds it, with this schema and batch size. A key's stream is
+     * As Axon's JDBC autoconfiguration builds it, with this schema and batch size, and a stream's
+     * events read with their global index ({@link StreamOrderJdbcEventStorageEngine}). A key's stream is
      * read until a batch comes back short rather than empty: the query asks for a range of sequence
      * numbers, so a short batch is the end, and a key's events are one query, not two.
      */
@@ -56,7 +57,7 @@ class EventStoreConfiguration {
             PersistenceExceptionResolver persistenceExceptionResolver,
             org.axonframework.config.Configuration configuration, ConnectionProvider connectionProvider,
             TransactionManager transactionManager) {
-        return JdbcEventStorageEngine.builder()
+        JdbcEventStorageEngine.Builder builder = JdbcEventStorageEngine.builder()
                 .snapshotSerializer(defaultSerializer)
                 .eventSerializer(eventSerializer)
                 .upcasterChain(configuration.upcasterChain())
@@ -66,8 +67,8 @@ class EventStoreConfiguration {
                 .transactionManager(transactionManager)
                 .schema(SCHEMA)
                 .batchSize(BATCH_SIZE)
-                .finalAggregateBatchPredicate(EventStoreConfiguration::isShort)
-                .build();
+                .finalAggregateBatchPredicate(EventStoreConfiguration::isShort);
+        return new StreamOrderJdbcEventStorageEngine(builder);
     }
 
     private static boolean isShort(List<? extends DomainEventData<?>> batch) {

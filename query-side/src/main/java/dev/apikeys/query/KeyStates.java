@@ -1,0 +1,78 @@
+package dev.apikeys.query;
+
+import static dev.apikeys.query.ReadModelTable.instant;
+import static dev.apikeys.query.ReadModelTable.scopes;
+import static dev.apikeys.query.ReadModelTable.scopesJson;
+import static dev.apikeys.query.ReadModelTable.timestamp;
+
+import dev.apikeys.events.KeyPosition;
+import dev.apikeys.events.KeyState;
+import dev.apikeys.query.ReadModelTable.Column;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+
+/**
+ * How the read model keeps {@link KeyState}s: one row per key, in table {@code read_model.api_key}
+ * (what GET lists and what verification loads its keys from) and, without the key's hash, in the
+ * audit publisher's table. The expiry a key was issued with is the command side's concern and is
+ * not kept.
+ */
+public final class KeyStates {
+
+    /** The read model's keys: every key ever created, deleted ones too. */
+    public static final String READ_MODEL = "api_key";
+
+    private static final List<Column<KeyState>> SHOWN = List.of(
+            new Column<>("id", "uuid", KeyState::keyId),
+            new Column<>("user_id", "text", KeyState::userId),
+            new Column<>("organization_id", "text", KeyState::organizationId),
+            new Column<>("name", "text", KeyState::name),
+            new Column<>("key_prefix", "text", KeyState::keyPrefix),
+            new Column<>("scopes", "jsonb", key -> scopesJson(key.scopes())),
+            new Column<>("created_at", "timestamptz", key -> timestamp(key.createdAt())),
+            new Column<>("updated_at", "timestamptz", key -> timestamp(key.updatedAt())),
+            new Column<>("last_used_at", "timestamptz", key -> timestamp(key.lastUsedAt())),
+            new Column<>("expires_at", "timestamptz", key -> timestamp(key.expiresAt())),
+            new Column<>("disabled", "boolean", KeyState::disabled),
+            new Column<>("deleted", "boolean", KeyState::deleted),
+            new Column<>("last_sequence", "bigint", key -> key.position().lifecycle()),
+            new Column<>("usage_sequence", "bigint", key -> key.position().usage()));
+
+    private static final Column<KeyState> HASH = new Column<>("key_hash", "text", KeyState::keyHash);
+
+    private KeyStates() {
+    }
+
+    /** The columns of a key's state but its hash, the id first. */
+    public static List<Column<KeyState>> withoutHash() {
+        return SHOWN;
+    }
+
+    public static ReadModelTable<KeyState> readModel(JdbcTemplate jdbc) {
+        List<Column<KeyState>> columns = new ArrayList<>(SHOWN);
+        columns.add(HASH);
+        return ReadModelTable.replacing(jdbc, READ_MODEL, List.copyOf(columns), (row, number) -> read(row, true));
+    }
+
+    /** Every key of the read model, streamed rather than held. */
+    public static void forEach(JdbcTemplate jdbc, Consumer<KeyState> action) {
+        jdbc.query("select * from read_model." + READ_MODEL, (RowCallbackHandler) row -> action.accept(read(row, true)));
+    }
+
+    /** A key's state from a row of either table. */
+    public static KeyState read(ResultSet row, boolean withHash) throws SQLException {
+        return new KeyState(row.getObject("id", UUID.class), row.getString("user_id"),
+                row.getString("organization_id"), row.getString("name"), row.getString("key_prefix"),
+                withHash ? row.getString("key_hash") : null, scopes(row.getString("scopes")),
+                instant(row.getTimestamp("created_at")), instant(row.getTimestamp("updated_at")),
+                instant(row.getTimestamp("expires_at")), null, instant(row.getTimestamp("last_used_at")),
+                row.getBoolean("disabled"), row.getBoolean("deleted"),
+                new KeyPosition(row.getLong("last_sequence"), row.getLong("usage_sequence")));
+    }
+}

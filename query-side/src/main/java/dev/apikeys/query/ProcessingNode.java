@@ -1,5 +1,0 @@
-package dev.apikeys.query;
-
-/** The owner name this instance's processors claim their segments under in the token table. */
-public record ProcessingNode(String id) {
-}

@@ -1,0 +1,47 @@
+package dev.apikeys.query.keys;
+
+import static dev.apikeys.query.ReadModelTable.instant;
+import static dev.apikeys.query.ReadModelTable.scopes;
+
+import dev.apikeys.runtime.api.ApiKeyResponse;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * A user's keys from the read model, read with plain JDBC straight into what GET answers: through
+ * JPA, building and tracking entities took about a fifth of a GET's CPU. Served by index
+ * (user_id, created_at desc).
+ */
+@Component
+public class KeyRows {
+
+    private final JdbcTemplate jdbc;
+
+    KeyRows(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The user's keys that are not deleted, newest first. */
+    public List<ApiKeyResponse> liveKeysOf(String userId) {
+        return jdbc.query("""
+                select id, created_at, updated_at, user_id, organization_id, name, key_prefix, scopes, last_used_at,
+                       expires_at, disabled
+                  from read_model.api_key
+                 where user_id = ? and not deleted
+                 order by created_at desc, id desc""", (row, number) -> new ApiKeyResponse(
+                row.getObject("id", UUID.class), instant(row.getTimestamp("created_at")),
+                instant(row.getTimestamp("updated_at")), row.getString("user_id"), row.getString("organization_id"),
+                row.getString("name"), row.getString("key_prefix"), scopes(row.getString("scopes")),
+                instant(row.getTimestamp("last_used_at")), instant(row.getTimestamp("expires_at")),
+                row.getBoolean("disabled")), userId);
+    }
+
+    /** The ids of every key the user ever held, deleted ones too, newest first. */
+    public List<UUID> idsOf(String userId) {
+        return jdbc.queryForList("""
+                select id from read_model.api_key where user_id = ? order by created_at desc, id desc""",
+                UUID.class, userId);
+    }
+}
