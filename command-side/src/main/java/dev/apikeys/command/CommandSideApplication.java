@@ -2,9 +2,11 @@ package dev.apikeys.command;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** The write side: takes POST, PUT and DELETE, decides in the ApiKey aggregate, appends events. */
 @SpringBootApplication(scanBasePackages = {"dev.apikeys.command", "dev.apikeys.runtime"})
+@ConfigurationPropertiesScan
 public class CommandSideApplication {
 
     public static void main(String[] args) {

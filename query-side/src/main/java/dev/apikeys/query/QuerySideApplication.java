@@ -7,7 +7,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** Serves GET from the read model and publishes every key event to the audit topic. */
 @SpringBootApplication(scanBasePackages = {"dev.apikeys.query", "dev.apikeys.runtime"})
-@ConfigurationPropertiesScan({"dev.apikeys.query", "dev.apikeys.runtime"})
+@ConfigurationPropertiesScan
 @EnableScheduling
 public class QuerySideApplication {
 

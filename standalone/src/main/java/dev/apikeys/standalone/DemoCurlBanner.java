@@ -6,6 +6,8 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.apikeys.runtime.security.SecurityProperties;
+import dev.apikeys.standalone.embedded.StandaloneProperties;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,21 +30,23 @@ class DemoCurlBanner implements ApplicationListener<ApplicationReadyEvent> {
     static final String DEMO_USER = "demo";
     static final String DEMO_SERVICE = "demo-gateway";
     static final Duration TOKEN_LIFETIME = Duration.ofDays(7);
-    // Set by the embedded infrastructure only when it supplied the secret.
-    private static final String SECRET_FILE_PROPERTY = "apikeys.standalone.hmac-secret-file";
-    private static final String SECRET_PROPERTY = "apikeys.security.hmac-secret";
+    private final StandaloneProperties standalone;
+    private final SecurityProperties security;
+
+    DemoCurlBanner(Environment environment, SecurityProperties security) {
+        this.standalone = StandaloneProperties.of(environment);
+        this.security = security;
+    }
 
     @Override
     public void onApplicationEvent(ApplicationReadyEvent event) {
-        Environment environment = event.getApplicationContext().getEnvironment();
-        String secretFile = environment.getProperty(SECRET_FILE_PROPERTY);
-        String secret = environment.getProperty(SECRET_PROPERTY);
-        if (secretFile == null || secret == null) {
+        if (standalone.hmacSecretFile() == null || security.hmacSecret() == null) {
             return;
         }
+        Environment environment = event.getApplicationContext().getEnvironment();
         int port = environment.getProperty("local.server.port", Integer.class,
                 environment.getProperty("server.port", Integer.class, 8080));
-        System.out.println(text(secret, secretFile, port, Instant.now()));
+        System.out.println(text(security.hmacSecret(), standalone.hmacSecretFile().toString(), port, Instant.now()));
     }
 
     static String text(String secret, String secretFile, int port, Instant now) {

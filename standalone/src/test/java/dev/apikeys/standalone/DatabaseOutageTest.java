@@ -34,10 +34,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 /**
  * PostgreSQL out of reach: the standalone service reaches its database through a {@link TcpProxy}
  * the test cuts (every connection closed, every new one reset) and restores. While it is cut, every
- * write and read answers a 503 problem with Retry-After within 2 s, while verification, which reads
- * keys from memory that every write of this process updated before it answered, keeps answering;
- * once it is back, the service answers again without a restart, its processors catch up, and
- * nothing that was answered is lost.
+ * write and read answers a 503 problem with Retry-After within 2 s; once it is back, the service
+ * answers again without a restart, its processors catch up, and nothing that was answered is lost.
  */
 class DatabaseOutageTest {
 
@@ -93,7 +91,7 @@ class DatabaseOutageTest {
     }
 
     @Test
-    void whilePostgresIsUnreachableWritesAndReadsAnswer503QuicklyVerifyAnswersAndTheServiceRecoversByItself() throws Exception {
+    void whilePostgresIsUnreachableEveryRequestAnswers503QuicklyAndTheServiceRecoversByItself() throws Exception {
         String token = Tokens.forUser(USER);
         String toggled = api.create(token, "{\"name\": \"toggled\"}").get("id").asText();
         String deleted = api.create(token, "{\"name\": \"deleted\"}").get("id").asText();
@@ -107,6 +105,7 @@ class DatabaseOutageTest {
         requests.put("PUT", () -> api.put(KEYS + "/" + toggled, token));
         requests.put("DELETE", () -> api.delete(KEYS + "/" + deleted, token));
         requests.put("GET", () -> api.get(KEYS, token));
+        // Concurrent verifications share their reads of the store's head.
         for (int i = 1; i <= 3; i++) {
             requests.put("verify " + i, () -> api.verify(Tokens.verifier(), verifiedKey));
         }
@@ -122,11 +121,7 @@ class DatabaseOutageTest {
                 requests.forEach((kind, request) -> pending.put(kind, callers.submit(() -> timed(request))));
                 for (Map.Entry<String, Future<Answer>> kind : pending.entrySet()) {
                     Answer answer = kind.getValue().get();
-                    if (kind.getKey().startsWith("verify")) {
-                        assertVerified(kind.getKey(), answer);
-                    } else {
-                        assertUnavailable(kind.getKey(), answer);
-                    }
+                    assertUnavailable(kind.getKey(), answer);
                     outageLatencies.computeIfAbsent(kind.getKey(), k -> new ArrayList<>()).add(answer.took());
                 }
             }
@@ -145,11 +140,14 @@ class DatabaseOutageTest {
                 .until(() -> api.get(KEYS, token), r -> r.status() == 200);
         Duration readsBack = since(restored);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.verify(Tokens.verifier(), verifiedKey).status() == 200);
+        Duration verifyBack = since(restored);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> api.processorsCaughtUp(ADMIN));
         Duration processorsBack = since(restored);
-        log.info("After PostgreSQL came back: writes answered after {} ms, reads after {} ms,"
-                + " every processor caught up after {} ms", writesBack.toMillis(), readsBack.toMillis(),
-                processorsBack.toMillis());
+        log.info("After PostgreSQL came back: writes answered after {} ms, reads after {} ms, verify after {} ms,"
+                        + " every processor caught up after {} ms", writesBack.toMillis(), readsBack.toMillis(),
+                verifyBack.toMillis(), processorsBack.toMillis());
 
         // Read-your-writes holds again, and the outage's refused writes applied nothing.
         assertThat(ids(listing.json())).containsExactlyInAnyOrder(created.json().get("id").asText(),
@@ -219,12 +217,6 @@ class DatabaseOutageTest {
                 }
             }
         }
-    }
-
-    private static void assertVerified(String kind, Answer answer) {
-        assertThat(answer.response().status()).as("%s answered %s", kind, answer.response().body()).isEqualTo(200);
-        assertThat(answer.response().json().get("code").asText()).as(kind).isEqualTo("VALID");
-        assertThat(answer.took()).as("%s answered after", kind).isLessThan(ANSWER_BOUND);
     }
 
     private static void assertUnavailable(String kind, Answer answer) {

@@ -1,6 +1,5 @@
 package dev.apikeys.command.quota;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -19,9 +18,9 @@ class JdbcKeyQuota implements KeyQuota {
     private final JdbcTemplate jdbc;
     private final int maxKeysPerUser;
 
-    JdbcKeyQuota(JdbcTemplate jdbc, @Value("${apikeys.max-keys-per-user:100}") int maxKeysPerUser) {
+    JdbcKeyQuota(JdbcTemplate jdbc, KeyQuotaProperties properties) {
         this.jdbc = jdbc;
-        this.maxKeysPerUser = maxKeysPerUser;
+        this.maxKeysPerUser = properties.maxKeysPerUser();
     }
 
     /** One statement: the first key of a user inserts the row, a later one counts up if there is room. */

@@ -26,7 +26,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Every setting of the query side's event processors beyond application.yml's, in one place: the
+ * Every setting of the query side's event processors beyond apikeys-query-side.yml's, in one place: the
  * processors themselves are Axon's pooled streaming processors on Axon's JPA token store.
  */
 @Configuration(proxyBeanMethods = false)
@@ -49,7 +49,7 @@ class ProcessingConfiguration {
     /**
      * Once its stream wakes it, an idle coordinator runs on its own only every claim extension
      * threshold, and its work packages extend their claims only when such a run lets them check: at
-     * 2 s, well within the token store's claim timeout (application.yml).
+     * 2 s, well within the token store's claim timeout (apikeys-query-side.yml).
      */
     private static final long CLAIM_EXTENSION_THRESHOLD_MILLIS = 2000;
 

@@ -35,7 +35,7 @@ class SegmentBalancer implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(SegmentBalancer.class);
 
-    /** Each processor's token-claim-interval (application.yml): a released segment is free for five of them. */
+    /** Five of each processor's token claim intervals: a released segment is free that long for another instance. */
     private static final Duration RELEASE_FOR = Duration.ofSeconds(5);
 
     private final JdbcTemplate jdbc;

@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -27,6 +27,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
  * store ({@link IdentityClaimsValidator}).
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SecurityProperties.class)
 class JwtDecoderConfiguration {
 
     static final String HMAC_SECRET_PROPERTY = "apikeys.security.hmac-secret";
@@ -56,9 +57,8 @@ class JwtDecoderConfiguration {
 
     @Bean
     @ConditionalOnProperty(HMAC_SECRET_PROPERTY)
-    JwtDecoder hmacJwtDecoder(@Value("${" + HMAC_SECRET_PROPERTY + "}") String secret,
-            OAuth2TokenValidator<Jwt> requiredClaimsValidator) {
-        byte[] secretBytes = secret.getBytes(StandardCharsets.UTF_8);
+    JwtDecoder hmacJwtDecoder(SecurityProperties properties, OAuth2TokenValidator<Jwt> requiredClaimsValidator) {
+        byte[] secretBytes = properties.hmacSecret().getBytes(StandardCharsets.UTF_8);
         if (secretBytes.length < MIN_SECRET_BYTES) {
             throw new IllegalStateException(HMAC_SECRET_PROPERTY + " must be at least " + MIN_SECRET_BYTES
                     + " bytes (UTF-8) for HS256; the configured value has " + secretBytes.length + ".");

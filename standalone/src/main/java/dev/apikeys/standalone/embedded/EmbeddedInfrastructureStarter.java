@@ -31,13 +31,11 @@ import org.springframework.util.StringUtils;
 class EmbeddedInfrastructureStarter implements ApplicationListener<ApplicationPreparedEvent> {
 
     static final String PROPERTY_SOURCE_NAME = "apikeysStandaloneEmbeddedInfrastructure";
-    static final String DATA_DIRECTORY = "apikeys.standalone.data-dir";
-    static final String KAFKA_PORT = "apikeys.standalone.kafka-port";
-    /** Set only when the secret is the one kept in the data directory. */
-    static final String HMAC_SECRET_FILE = "apikeys.standalone.hmac-secret-file";
+    static final String HMAC_SECRET_FILE = StandaloneProperties.PREFIX + ".hmac-secret-file";
     static final String HMAC_SECRET = "apikeys.security.hmac-secret";
     static final String DATASOURCE_URL = "spring.datasource.url";
     static final String BOOTSTRAP_SERVERS = "apikeys.audit.bootstrap-servers";
+    static final String WRITES_IN_THIS_PROCESS_ONLY = "apikeys.verify.writes-in-this-process-only";
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedInfrastructureStarter.class);
     private static final AtomicBoolean shutdownHandlerRegistered = new AtomicBoolean();
@@ -46,7 +44,8 @@ class EmbeddedInfrastructureStarter implements ApplicationListener<ApplicationPr
     public void onApplicationEvent(ApplicationPreparedEvent event) {
         ConfigurableApplicationContext context = event.getApplicationContext();
         ConfigurableEnvironment environment = context.getEnvironment();
-        Path dataDirectory = Path.of(environment.getProperty(DATA_DIRECTORY, "./data")).toAbsolutePath().normalize();
+        StandaloneProperties settings = StandaloneProperties.of(environment);
+        Path dataDirectory = settings.dataDir().toAbsolutePath().normalize();
         Map<String, Object> properties = new LinkedHashMap<>();
 
         if (!StringUtils.hasText(environment.getProperty(HMAC_SECRET))) {
@@ -64,8 +63,14 @@ class EmbeddedInfrastructureStarter implements ApplicationListener<ApplicationPr
                 // resort for servers whose context never got to close.
                 SpringApplication.getShutdownHandlers().add(EmbeddedInfrastructure::stopAll);
             }
-            int kafkaPort = environment.getProperty(KAFKA_PORT, Integer.class, 9092);
-            start(dataDirectory, embeddedPostgres, embeddedKafka, kafkaPort, properties).registerWith(context);
+            start(dataDirectory, embeddedPostgres, embeddedKafka, settings.kafkaPort(), properties)
+                    .registerWith(context);
+        }
+        if (embeddedPostgres && !environment.containsProperty(WRITES_IN_THIS_PROCESS_ONLY)) {
+            // No other process writes to the embedded database (its lock file keeps other JVMs off
+            // the data directory): each write reaches the keys in memory before it answers, and
+            // verifications need not read the store.
+            properties.put(WRITES_IN_THIS_PROCESS_ONLY, "true");
         }
 
         if (!properties.isEmpty()) {

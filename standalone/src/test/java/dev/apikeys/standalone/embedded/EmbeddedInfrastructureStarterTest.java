@@ -39,6 +39,7 @@ class EmbeddedInfrastructureStarterTest {
             assertThat(secret).isEqualTo(Files.readString(dataDirectory.resolve("hmac-secret")).strip());
             assertThat(environment.getProperty("apikeys.standalone.hmac-secret-file"))
                     .isEqualTo(dataDirectory.resolve("hmac-secret").toString());
+            assertThat(environment.getProperty("apikeys.verify.writes-in-this-process-only")).isEqualTo("true");
 
             first.close();
 
@@ -81,6 +82,7 @@ class EmbeddedInfrastructureStarterTest {
             assertThat(environment.getProperty("apikeys.audit.bootstrap-servers")).isEqualTo("kafka.example:9092");
             assertThat(environment.getProperty("apikeys.security.hmac-secret")).isEqualTo("a-secret-the-operator-chose-of-32-bytes");
             assertThat(environment.containsProperty("apikeys.standalone.hmac-secret-file")).isFalse();
+            assertThat(environment.containsProperty("apikeys.verify.writes-in-this-process-only")).isFalse();
             assertThat(context.getBeansOfType(EmbeddedPostgresServer.class)).isEmpty();
             assertThat(context.getBeansOfType(EmbeddedKafkaBroker.class)).isEmpty();
             assertThat(dataDirectory).isEmptyDirectory();
