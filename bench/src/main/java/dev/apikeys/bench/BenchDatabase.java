@@ -160,8 +160,7 @@ final class BenchDatabase {
      * Appends {@code keys} keys' events in one statement, in the exact serialized form Axon's Jackson
      * serializer reads (as query-side's ReadModelRebuildBenchmark does), interleaved by key: every
      * key's created, then every key's disabled, and so on, the worst case for batching. Every key
-     * ends deleted, so none of them lingers in the keys the service verifies against. Then tells
-     * the service's listeners, as a commit by the command side would.
+     * ends deleted, so none of them lingers in the keys the service verifies against.
      *
      * @param owners prefix of the owners' user ids, 1,000 owners in all
      * @return the events appended
@@ -191,8 +190,6 @@ final class BenchDatabase {
                             'deletedAt', '2026-01-01T00:00:03Z')::text)) as e(seq, type, payload)
                      order by e.seq, k.n
                     """.formatted(owners, keys));
-            statement.execute("select pg_notify('apikeys_event_store', max(global_index)::text)"
-                    + " from event_store.domain_event_entry");
             return appended;
         }
     }
