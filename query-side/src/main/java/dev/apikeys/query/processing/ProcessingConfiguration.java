@@ -25,51 +25,44 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/**
- * Every setting of the query side's event processors beyond apikeys-query-side.yml's, in one place: the
- * processors themselves are Axon's pooled streaming processors on Axon's JPA token store.
- */
+/** Every setting of the query side's event processors beyond apikeys-query-side.yml's, in one place. */
 @Configuration(proxyBeanMethods = false)
 class ProcessingConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessingConfiguration.class);
 
-    /** Segments per processor, so up to this many query-side instances share its work. */
+    /** Segments per processor: up to this many query-side instances share its work. */
     private static final int SEGMENTS = 4;
     /**
-     * Processor apikey-analytics has one: a batch adds to (owner, day) rows, and one owner's keys
-     * fall into different segments, so batches of two segments would update the same rows at once
-     * (waiting on, or deadlocking with, each other). Counting is cheap; one segment keeps up.
+     * Processor apikey-analytics has one: one owner's keys fall into different segments, whose
+     * batches would add to the same (owner, day) rows at once and deadlock. One segment keeps up.
      */
     private static final Map<String, Integer> SEGMENTS_OF = Map.of("apikey-analytics", 1);
-    /** Events per batch, across keys: a catch-up writes each table a few times per 500 events. */
+    /** Events per batch, across keys: a few statements per 500 events. */
     private static final int BATCH_SIZE = 500;
-    /** Free segments are claimed every second, so a takeover from a dead instance is quick. */
+    /** Free segments are claimed every second: a takeover from a dead instance is quick. */
     private static final long TOKEN_CLAIM_INTERVAL_MILLIS = 1000;
-    /**
-     * Once its stream wakes it, an idle coordinator runs on its own only every claim extension
-     * threshold, and its work packages extend their claims only when such a run lets them check: at
-     * 2 s, well within the token store's claim timeout (apikeys-query-side.yml).
-     */
+    /** How often claims are extended, busy or idle: well within the claim timeout (apikeys-query-side.yml). */
     private static final long CLAIM_EXTENSION_THRESHOLD_MILLIS = 2000;
 
     /**
-     * Every processor of the query side: Axon's pooled streaming processor, sequencing a key's
-     * events together ({@link #keyOf}), claiming at most its fair share of segments
-     * ({@link SegmentBalancer}), its coordinator extending the claims of segments busy with a long
-     * batch (the audit publisher's waits for Kafka), and its workers telling waits when it moved
-     * ({@link ProcessorProgress}). A failing handler fails its batch instead of being logged and
-     * skipped (Axon's default): the batch rolls back and the processor retries it with backoff, so
-     * neither the read model nor the audit stream ever silently misses an event. Processors a
-     * deployment names in {@code axon.eventhandling.processors} are Axon's to set up as it says.
+     * Every processor is Axon's pooled streaming processor on its JPA token store, woken as events
+     * arrive ({@link EventArrivals}): a key's events sequenced together ({@link #keyOf}), at most its fair share of segments claimed
+     * ({@link SegmentBalancer}), claims of segments busy with a long batch (the audit publisher's
+     * waits for Kafka) extended by the coordinator, and waits told when it moved
+     * ({@link ProcessorProgress}). A failing handler fails its batch, which rolls back and is
+     * retried with backoff, rather than being logged and skipped (Axon's default): neither the read
+     * model nor the audit stream ever silently misses an event. Processors named in
+     * {@code axon.eventhandling.processors} are set up as that says.
      */
     @Bean
-    ConfigurerModule eventProcessing(ProcessorProgress progress, SegmentBalancer balancer,
+    ConfigurerModule eventProcessing(ProcessorProgress progress, SegmentBalancer balancer, EventArrivals arrivals,
             EventProcessorProperties configured, ObjectProvider<TokenStore> tokenStore,
             ObjectProvider<TransactionManager> transactions) {
         return configurer -> {
             configurer.eventProcessing(processing -> {
-                processing.usingPooledStreamingEventProcessors((configuration, builder) -> builder
+                processing.configureDefaultStreamableMessageSource(configuration -> arrivals)
+                        .usingPooledStreamingEventProcessors((configuration, builder) -> builder
                                 .initialSegmentCount(SEGMENTS)
                                 .batchSize(BATCH_SIZE)
                                 .tokenClaimInterval(TOKEN_CLAIM_INTERVAL_MILLIS)
@@ -96,9 +89,8 @@ class ProcessingConfiguration {
     }
 
     /**
-     * A processor's segments are made once, before any instance starts it. Instances starting
-     * together on a fresh database would each make them inside their processor's start, and the
-     * loser's insert, failing on the primary key, failed its start; here the loser finds them made.
+     * A processor's segments are made before any instance starts it: instances starting together on
+     * a fresh database would each make them in their processor's start, and the loser's start fail.
      */
     static void initializeSegments(TokenStore tokenStore, TransactionManager transactions, String name,
             int segments) {
@@ -114,11 +106,9 @@ class ProcessingConfiguration {
     }
 
     /**
-     * The waits of reads and verifications for the writes that answered before them, on the
-     * store's index: each with a head read begun after it, one read serving every wait that asked
-     * meanwhile. Axon's event store fetches for its tailing streams after every commit it sees, also
-     * one of nothing: a wait whose positions are behind publishes nothing, which wakes them for the
-     * commits of other processes, which the event store does not see.
+     * The waits of reads and verifications for the writes before them. A wait whose positions are
+     * behind publishes nothing to the event store, which then fetches for its tailing streams, as
+     * after every commit it sees: so they learn of other processes' commits at once.
      */
     @Bean
     CatchUp catchUp(EventStoreIndex index, EventStore eventStore) {
@@ -126,10 +116,8 @@ class ProcessingConfiguration {
     }
 
     /**
-     * The name this instance claims processor segments under. Axon's default, the JVM's
-     * {@code pid@host}, would make two instances in one JVM (or two containers that both run as pid
-     * 1 on hosts of one name) one claimant, each processing every event; a random part makes every
-     * start a claimant of its own.
+     * The name this instance claims segments under. Axon's default, {@code pid@host}, would make
+     * two instances in one JVM (or two containers both pid 1 on hosts of one name) one claimant.
      */
     @Bean
     ProcessingNode processingNode(ProcessingProperties properties) {
@@ -151,11 +139,9 @@ class ProcessingConfiguration {
     }
 
     /**
-     * The key an event is about: its aggregate, or the key whose usage stream it lies in. Sequenced
-     * per aggregate (Axon's default), a key's usage would fall to another segment than the key and
-     * could be handled before its creation or out of order with its lifecycle. A key's own events
-     * keep the segment the default gave them, as segments hash this same string; events without an
-     * aggregate are sequenced by their id, as by the default.
+     * The key an event is about: its aggregate, or the key whose usage stream it lies in. Per
+     * aggregate (Axon's default), a key's usage could be handled before its creation. A key's own
+     * events keep the segment the default gave them.
      */
     static Object keyOf(EventMessage<?> event) {
         if (event instanceof DomainEventMessage<?> domainEvent) {
