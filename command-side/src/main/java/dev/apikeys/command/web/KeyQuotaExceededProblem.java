@@ -1,22 +1,13 @@
 package dev.apikeys.command.web;
 
-import java.net.URI;
+import dev.apikeys.runtime.problem.ProblemException;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
 
 /** 409: the caller already holds as many keys as they may. */
-class KeyQuotaExceededProblem extends ErrorResponseException {
+class KeyQuotaExceededProblem extends ProblemException {
 
     KeyQuotaExceededProblem(int maxKeysPerUser) {
-        super(HttpStatus.CONFLICT, problem(maxKeysPerUser), null);
-    }
-
-    private static ProblemDetail problem(int maxKeysPerUser) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+        super(HttpStatus.CONFLICT, "/problems/api-key-quota-exceeded", "API key quota exceeded",
                 "You already hold " + maxKeysPerUser + " API keys, the most allowed. Delete one to create another.");
-        problem.setType(URI.create("/problems/api-key-quota-exceeded"));
-        problem.setTitle("API key quota exceeded");
-        return problem;
     }
 }

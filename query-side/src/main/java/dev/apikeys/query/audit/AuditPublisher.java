@@ -30,14 +30,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes every key event to the audit topic, at least once and in order per key. The handlers
- * only collect a batch's events; just before the batch's unit of work commits (and with it the
- * token and the keys' states) the batch is published: the keys' states are read in one query, each
- * event is folded into its key's state and becomes a record describing the key after it, sent
- * asynchronously; the states are written back in one statement, and the commit waits for Kafka to
- * acknowledge every record. If any fails, the batch rolls back and the processor retries it later,
- * so the token never passes an unpublished event. A catch-up of a million events is a few
- * statements per thousand, not two per event.
+ * Publishes every key event to the audit topic, at least once and in order per key. Just before a
+ * batch commits (with its token and the keys' states), the keys' states are read in one query,
+ * each event is folded into its key's state and sent as a record of the key after it, the states
+ * are written back in one statement, and the commit waits for Kafka to acknowledge every record.
+ * If any fails, the batch rolls back and is retried: the token never passes an unpublished event.
  */
 @Component
 @ProcessingGroup(AuditPublisher.PROCESSOR)
@@ -53,9 +50,10 @@ class AuditPublisher {
     private final EventStore eventStore;
 
     /**
-     * The publisher's view of a key, in table {@code read_model.audit_key_state}.
+     * A key as the publisher knows it, in table {@code read_model.audit_key_state}: the read model's
+     * state without the hash.
      *
-     * @param nextSequence the sequence of the key's next record (lifecycle and usage alike); null for
+     * @param nextSequence the number of the key's next record (lifecycle and usage alike); null for
      *        a key published before usage existed, whose records were numbered by its events
      */
     record AuditedKey(KeyState state, Long nextSequence) {
@@ -78,7 +76,6 @@ class AuditPublisher {
         this.eventStore = eventStore;
     }
 
-    /** Table {@code read_model.audit_key_state}: the key's state as in the read model, but its hash. */
     static ReadModelTable<AuditedKey> auditedKeys(JdbcTemplate jdbc) {
         List<Column<AuditedKey>> columns = Stream.concat(
                 KeyStates.withoutHash().stream().map(column -> column.of(AuditedKey::state)),
@@ -119,8 +116,8 @@ class AuditPublisher {
             AuditedKey before = known.getOrDefault(id, new AuditedKey(KeyState.NONE, 0L));
             KeyState after = before.state().apply(audited.event(), audited.sequence());
             if (!after.exists()) {
-                // Events of one key arrive in order, so the creation was seen; if not, retrying
-                // cannot help either, but failing loudly beats publishing a record that describes nothing.
+                // A key's events arrive in order, so its creation was seen: fail loudly rather than
+                // publish a record that describes nothing.
                 throw new IllegalStateException("No audit state for key " + id);
             }
             if (after == before.state()) {
@@ -133,8 +130,7 @@ class AuditPublisher {
             Future<RecordMetadata> send = producer.send(encoder.encode(audited.message(), audited.event().type(),
                     AuditRecord.of(after, audited.event(), actorOf(audited.message()), sequence)));
             if (send.isDone()) {
-                // Already failed (Kafka unreachable within max.block.ms): fail the batch now rather than
-                // make every later event of it wait out the same timeout.
+                // Failed already (Kafka out of reach): fail the batch now, not after each record's wait.
                 AuditTopicProducer.acknowledged(send);
             }
             sends.add(send);
@@ -144,12 +140,10 @@ class AuditPublisher {
     }
 
     /**
-     * The number of a key's record when the key has no count yet: it was published before records
-     * were counted, when it had only lifecycle records, numbered by its events. A lifecycle event
-     * keeps that number; the key's first usage record follows the key's last event in the store.
-     * Residual imprecision: lifecycle events appended after this usage fact and not yet published
-     * have their numbers skipped, and consumers see a gap where nothing is missing; at most once
-     * per such key, and never a repeated number.
+     * The number of a record of a key published before records were counted, when its records were
+     * numbered by its events: a lifecycle event keeps its number, the first usage record follows the
+     * key's last event. Lifecycle events appended after that usage fact and not yet published leave
+     * a gap in the numbers where nothing is missing: at most once per such key, never a repeat.
      */
     private long uncounted(Audited audited) {
         if (!ApiKeyUsageStream.holds(audited.event())) {

@@ -1,14 +1,15 @@
 package dev.apikeys.query.processing;
 
+import static dev.apikeys.query.processing.Positions.gapsOf;
+import static dev.apikeys.query.processing.Positions.indexOf;
+
 import dev.apikeys.query.processing.Positions.Position;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.TrackingToken;
-import org.axonframework.eventhandling.WrappedToken;
 
 /**
  * Waits until something that applies the store's events has applied every event committed before
@@ -38,7 +39,6 @@ public final class CatchUp {
         this.between = between;
         this.fetchNow = fetchNow;
     }
-
 
     /**
      * @return false when the positions did not cover the head within the timeout
@@ -118,16 +118,5 @@ public final class CatchUp {
         Set<Long> gaps = new HashSet<>();
         positions.forEach(position -> gapsOf(position.token()).stream().filter(gap -> gap <= upTo).forEach(gaps::add));
         return gaps;
-    }
-
-    /** A replay's position is what it applied for sure: its lower bound. */
-    private static long indexOf(TrackingToken token) {
-        TrackingToken position = token == null ? null : WrappedToken.unwrapLowerBound(token);
-        return position == null ? -1 : position.position().orElse(-1);
-    }
-
-    private static Set<Long> gapsOf(TrackingToken token) {
-        TrackingToken position = token == null ? null : WrappedToken.unwrapLowerBound(token);
-        return position instanceof GapAwareTrackingToken gapAware ? gapAware.getGaps() : Set.of();
     }
 }

@@ -10,10 +10,9 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * What the event store's index says, without reading any event: its head, which global indexes are
- * committed events, and which key the events of a stretch are about. Axon's storage engine answers
- * none of these without reading and decoding the events themselves; all of them are index-only
- * lookups of the store's primary key.
+ * What the event store's index says, without reading any event (which Axon's storage engine would
+ * read and decode): its head, which global indexes are committed events, and which key the events
+ * of a stretch are about. All are index-only lookups of the store's primary key.
  */
 @Component
 public class EventStoreIndex {
@@ -24,10 +23,7 @@ public class EventStoreIndex {
         this.jdbc = jdbc;
     }
 
-    /**
-     * The highest committed global index (-1 for an empty store) and those of the given indexes that
-     * are committed events, from one snapshot.
-     */
+    /** The highest committed global index (-1 for none) and which of the given indexes are committed events. */
     public Head head(Collection<Long> indexes) {
         return jdbc.queryForObject("""
                 select coalesce((select max(global_index) from event_store.domain_event_entry), -1) as head,
@@ -37,10 +33,7 @@ public class EventStoreIndex {
                 (row, number) -> new Head(row.getLong("head"), Set.of((Long[]) row.getArray("committed").getArray())));
     }
 
-    /**
-     * The committed events up to {@code head} after {@code after} or among {@code gaps}: their index
-     * and the key they are about, by which a processor sequences and segments them.
-     */
+    /** The committed events up to {@code head} after {@code after} or among {@code gaps}, and their keys. */
     public List<IndexedEvent> between(long after, long head, Collection<Long> gaps) {
         return jdbc.query("""
                 select global_index, aggregate_identifier from event_store.domain_event_entry
@@ -65,11 +58,10 @@ public class EventStoreIndex {
         return indexes.isEmpty() ? List.of(-1L) : indexes;
     }
 
-    /** @param committed those of the indexes asked about that are committed events */
     public record Head(long index, Set<Long> committed) {
     }
 
-    /** @param key the key the event is about, the identifier its processors sequence it by */
+    /** @param key the key the event is about, by which processors sequence and segment it */
     public record IndexedEvent(long globalIndex, String key) {
     }
 

@@ -1,8 +1,11 @@
 package dev.apikeys.query.processing;
 
 import java.util.List;
+import java.util.Set;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.WrappedToken;
 
 /**
  * How far something that applies the store's events got, as this process knows it: a processor's
@@ -32,4 +35,16 @@ public interface Positions {
 
     /** Returns once the positions may have moved since {@code mark}, or after {@code nanos}. */
     void awaitChange(long mark, long nanos) throws InterruptedException;
+
+    /** The global index a token reached, -1 for none; a replay's is what it applied for sure, its lower bound. */
+    static long indexOf(TrackingToken token) {
+        TrackingToken applied = token == null ? null : WrappedToken.unwrapLowerBound(token);
+        return applied == null ? -1 : applied.position().orElse(-1);
+    }
+
+    /** The indexes below its own that a token passed as gaps: appends in flight, or rolled back. */
+    static Set<Long> gapsOf(TrackingToken token) {
+        TrackingToken applied = token == null ? null : WrappedToken.unwrapLowerBound(token);
+        return applied instanceof GapAwareTrackingToken gapAware ? gapAware.getGaps() : Set.of();
+    }
 }

@@ -1,5 +1,8 @@
 package dev.apikeys.query.processing;
 
+import static dev.apikeys.query.processing.Positions.gapsOf;
+import static dev.apikeys.query.processing.Positions.indexOf;
+
 import java.util.List;
 import java.util.Set;
 import org.axonframework.common.jpa.EntityManagerProvider;
@@ -13,12 +16,10 @@ import org.axonframework.serialization.SimpleSerializedObject;
 import org.springframework.stereotype.Component;
 
 /**
- * Every segment of a processor as the token store holds it, whichever instance claims it: Axon's
- * own token entities, read without claiming anything (the token store reads a token only to claim
- * it), and deserialized as Axon's entity does. Tokens are written only by the processors and the
- * token store. The entities' fields are read rather than the entities themselves: within a
- * transaction, the persistence context would hand back the entities of the first read on every
- * later one, and a wait would never see a processor move.
+ * Every segment of a processor as the token store holds it, whichever instance claims it, read
+ * without claiming anything (the token store reads a token only to claim it). The fields of Axon's
+ * token entities are read rather than the entities, which a transaction's persistence context would
+ * hand back unchanged on every later read, so a wait would never see a processor move.
  */
 @Component
 public class ProcessorTokens {
@@ -38,36 +39,23 @@ public class ProcessorTokens {
     public record Claim(Segment segment, String owner, TrackingToken token) {
 
         /**
-         * Whether it is replaying: a replay token (also when wrapped in another token) that has not
-         * yet reached where the segment stood at the reset. Axon keeps the replay token past that
-         * point until the next new event arrives; a segment that redid everything is not replaying.
+         * Whether it has yet to reach where it stood at a reset. Axon keeps the replay token past
+         * that point until the next new event arrives.
          */
         public boolean replaying() {
             ReplayToken replay = token == null ? null : WrappedToken.unwrap(token, ReplayToken.class).orElse(null);
-            if (replay == null) {
-                return false;
-            }
-            TrackingToken atReset = WrappedToken.unwrapUpperBound(replay.getTokenAtReset());
+            TrackingToken atReset = replay == null ? null : WrappedToken.unwrapUpperBound(replay.getTokenAtReset());
             return atReset != null && (replay.getCurrentToken() == null || !replay.getCurrentToken().covers(atReset));
         }
     }
 
-    /**
-     * A position every segment of the processor had passed: everything up to it is applied,
-     * whichever segment it fell to. Null when the processor has applied nothing yet.
-     */
+    /** A position every segment of the processor had passed with every event before it; null for none. */
     public TrackingToken passedByEverySegment(String processorName) {
-        long passed = claims(processorName).stream().mapToLong(claim -> appliedUpTo(claim.token())).min().orElse(-1);
+        long passed = claims(processorName).stream()
+                .mapToLong(claim -> gapsOf(claim.token()).stream().min(Long::compare).map(gap -> gap - 1)
+                        .orElse(indexOf(claim.token())))
+                .min().orElse(-1);
         return passed < 0 ? null : GapAwareTrackingToken.newInstance(passed, Set.of());
-    }
-
-    /** Every event up to it is applied: below the segment's first gap, or its index. */
-    private static long appliedUpTo(TrackingToken token) {
-        TrackingToken applied = token == null ? null : WrappedToken.unwrapLowerBound(token);
-        if (applied instanceof GapAwareTrackingToken gapAware && !gapAware.getGaps().isEmpty()) {
-            return gapAware.getGaps().first() - 1;
-        }
-        return applied == null ? -1 : applied.position().orElse(-1);
     }
 
     public List<Claim> claims(String processorName) {

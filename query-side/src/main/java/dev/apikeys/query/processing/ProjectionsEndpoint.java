@@ -1,6 +1,7 @@
 package dev.apikeys.query.processing;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.apikeys.runtime.problem.ProblemException;
 import java.util.List;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -47,16 +48,21 @@ class ProjectionsEndpoint {
     @WriteOperation
     synchronized WebEndpointResponse<ReplayStarted> replay(@Selector String name, @Selector String operation) {
         if (!REPLAY.equals(operation)) {
-            throw UnknownProcessorProblem.operation();
+            throw notFound("The only operation on a processor is POST .../replay.");
         }
-        StreamingEventProcessor processor = projections.processor(name)
-                .orElseThrow(UnknownProcessorProblem::processor);
+        StreamingEventProcessor processor = projections.processor(name).orElseThrow(() -> notFound(
+                "There is no streaming event processor with this name; GET /actuator/projections lists them."));
         if (rebuilds.rebuilds(name)) {
             rebuilds.start(name);
         } else {
             reset.reset(processor);
         }
         return new WebEndpointResponse<>(new ReplayStarted(name, "started"), HttpStatus.ACCEPTED.value());
+    }
+
+    private static ProblemException notFound(String detail) {
+        return new ProblemException(HttpStatus.NOT_FOUND, "/problems/processor-not-found", "Processor not found",
+                detail);
     }
 
     record ReplayStarted(@JsonProperty("name") String name, @JsonProperty("replay") String replay) {

@@ -1,6 +1,7 @@
 package dev.apikeys.query.processing;
 
 import dev.apikeys.query.processing.Positions.Position;
+import dev.apikeys.runtime.problem.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -49,7 +50,7 @@ public class ReadYourWrites {
      * Waits, at most the configured timeout, until the processor has applied everything committed
      * now.
      *
-     * @throws ReadModelBehind when the timeout passed first: a stale answer would break
+     * @throws ProblemException a 503 when the timeout passed first: a stale answer would break
      *         read-your-writes, so the caller is told to try again instead
      */
     public void awaitProcessor(String processorName) {
@@ -64,7 +65,8 @@ public class ReadYourWrites {
         waits.record(Duration.ofNanos(System.nanoTime() - start));
         if (!caughtUp) {
             log.warn("{} did not catch up with the event store within {}", processorName, timeout);
-            throw new ReadModelBehind();
+            throw ProblemException.unavailable("/problems/read-model-behind",
+                    "The read model is catching up with recent writes; try again shortly.");
         }
     }
 

@@ -32,18 +32,16 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The replays of projections whose reads must keep answering in full: each {@link BatchProjection}
- * is rebuilt from the first event without ever serving an empty or partial table. The rebuild
- * fills copies of the tables while the live ones keep answering (and the processor keeps them
- * current), then, holding the live tables locked for a moment, applies what arrived meanwhile and
- * puts the copies in their place in one transaction. The processor keeps its position: it applies
- * again, idempotently, what the rebuild had already applied. Readers wait only for the swap. The
- * events are read through Axon's storage engine, upcasters and all, in Axon's tracking order.
+ * Replays of the projections reads answer from ({@link BatchProjection}), which must never serve an
+ * empty or partial table. Axon's own replay would reset the processor, and its tables with it; a
+ * rebuild instead fills copies of the tables from the first event, read through Axon's storage
+ * engine and upcasters, while the live ones keep answering and the processor keeps them current.
+ * Then, holding the live tables locked, it applies what arrived meanwhile and puts the copies in
+ * their place in one transaction; readers wait only for that swap. The processor keeps its
+ * position and applies again, to no effect, what the rebuild covered.
  * <p>
- * Several query-side instances: a PostgreSQL advisory lock lets one rebuild of a projection run at
- * a time, and shows every instance that it runs; the swap locks the tables, so processors on every
- * instance simply wait for it. Axon's own replay would reset the processor, which then serves a
- * read model that is empty at first and partial until it has caught up.
+ * A PostgreSQL advisory lock lets one rebuild of a projection run at a time across instances, and
+ * shows every instance that it runs.
  */
 @Component
 public class Rebuilds {
@@ -51,7 +49,7 @@ public class Rebuilds {
     private static final Logger log = LoggerFactory.getLogger(Rebuilds.class);
 
     private static final String REBUILD = "_rebuild";
-    /** Events per transaction of the rebuild: large, so each costs a few statements per thousand events. */
+    /** Events per transaction: a few statements per thousand events. */
     private static final int BATCH = 5000;
     /** "apky" in the advisory lock's upper half; the processor's name hashes into the lower. */
     private static final int ADVISORY_LOCK_SPACE = 0x61706b79;
@@ -78,12 +76,7 @@ public class Rebuilds {
         return projections.containsKey(processorName);
     }
 
-    /**
-     * Starts rebuilding the processor's projection in the background.
-     *
-     * @return false when a rebuild of it is running already, here or in another instance: that one
-     *         is the replay asked for
-     */
+    /** @return false when a rebuild of it runs already, here or in another instance: that one is the replay */
     public boolean start(String processorName) {
         BatchProjection projection = projections.get(processorName);
         if (!running.add(processorName)) {
@@ -139,16 +132,13 @@ public class Rebuilds {
         }
         Progress progress = catchUp(projection);
         transactions.executeWithoutResult(status -> swap(projection, progress));
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        log.info("{} rebuilt from {} events in {} ms ({} events/s)", projection.processorName(), progress.events,
-                took.toMillis(),
-                took.isZero() ? progress.events : Math.round(progress.events / (took.toNanos() / 1e9)));
+        log.info("{} rebuilt from {} events in {} ms", projection.processorName(), progress.events,
+                Duration.ofNanos(System.nanoTime() - start).toMillis());
     }
 
     /**
-     * Fills the copies up to about now while the live tables keep serving. Reading and decoding the
-     * next batch (this machine's CPU) overlaps with writing the last one (the database's): a reader
-     * thread hands batches over to this one, which writes each in a transaction of its own.
+     * Fills the copies up to about now. A reader thread reads and decodes the next batch (this
+     * machine's CPU) while this one writes the last (the database's).
      */
     private Progress catchUp(BatchProjection projection) {
         Progress progress = new Progress();
@@ -163,7 +153,6 @@ public class Rebuilds {
                         batches.put(batch);
                     }
                 }
-                // Nothing more: the writer stops at an empty batch.
                 batches.put(List.of());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -175,6 +164,7 @@ public class Rebuilds {
         reader.setDaemon(true);
         reader.start();
         try {
+            // An empty batch is the end.
             for (List<SequencedEvent> batch = batches.take(); !batch.isEmpty(); batch = batches.take()) {
                 List<SequencedEvent> writing = batch;
                 transactions.executeWithoutResult(status -> projection.apply(writing, REBUILD));
@@ -193,10 +183,9 @@ public class Rebuilds {
     }
 
     /**
-     * In the swap's transaction, holding the live tables: nothing can change them meanwhile, and
-     * every event a processor applied to them is committed, so the storage engine reads it. The
-     * copies take the live tables' names, and their indexes and constraints the live ones' names, so
-     * the next rebuild and any later migration find what the first migration made.
+     * Holding the live tables, so every event a processor applied to them is committed and read
+     * here. The copies take the live tables' names, and their indexes the live ones' names, so the
+     * next rebuild and any later migration find what the first migration made.
      */
     private void swap(BatchProjection projection, Progress progress) {
         jdbc.execute("lock table " + projection.tables().stream().map(table -> qualified(table, ""))
@@ -220,10 +209,7 @@ public class Rebuilds {
         }
     }
 
-    /**
-     * The live table's storage parameters (its fillfactor) as a create's with clause: like copies
-     * none, and the copy becomes the live table.
-     */
+    /** The live table's storage parameters (its fillfactor) for the copy: {@code like} copies none. */
     private String storageParameters(String table) {
         String parameters = jdbc.queryForObject(
                 "select array_to_string(reloptions, ', ') from pg_class where oid = ?::regclass", String.class,
@@ -257,10 +243,7 @@ public class Rebuilds {
         }
     }
 
-    /**
-     * How far the rebuild got: the tracking token of the last event read, and how many it read. One
-     * thread at a time reads it: the reader while catching up, then (after joining it) the swap.
-     */
+    /** The token of the last event read, and how many were read; one thread at a time reads it. */
     private static final class Progress {
         private TrackingToken token;
         private long events;

@@ -7,19 +7,14 @@ import java.util.function.Supplier;
 
 /**
  * Reads of the event store's head for waits that must reflect every write answered before they
- * began: each wait takes a read begun after it asked, so the head includes every such write.
- * Concurrent waits share reads: while one read runs, those that ask meanwhile wait for the next,
- * which one of them runs for all. One read costs one round trip to PostgreSQL; under load it serves
- * many waits.
+ * began, so each wait takes a read begun after it asked. Concurrent waits share reads: those that
+ * ask while one runs wait for the next, which one of them runs for all.
  */
 public final class StoreHead {
 
     /**
-     * What one read found.
-     *
      * @param index the highest committed global index, -1 for an empty store
-     * @param committed those of the asked indexes that are committed events
-     * @param asked the global indexes the read asked about
+     * @param committed those of the {@code asked} indexes that are committed events
      */
     public record Reading(long index, Set<Long> committed, Set<Long> asked) {
     }
@@ -40,15 +35,13 @@ public final class StoreHead {
     /**
      * @param indexes the global indexes to ask about, taken when the read begins
      * @return a reading begun after this call, or null when none finished by the deadline
-     * @throws RuntimeException how that read failed, or how a read running when this call began
-     *         failed after it began
+     * @throws RuntimeException how that read failed, or how one running when this call began did
      */
     public Reading readBegunAfterNow(Supplier<Set<Long>> indexes, long deadlineNanos) throws InterruptedException {
         long mine;
         synchronized (lock) {
             long needed = started + 1;
-            // A read that fails once this call has begun shows the store out of reach now: it
-            // answers this call too, which then fails at once instead of after a read of its own.
+            // A read failing after this call began shows the store out of reach now: it answers this call too.
             long failureAnswers = reading ? started : needed;
             while (completed < needed) {
                 if (completed >= failureAnswers && lastFailure != null) {

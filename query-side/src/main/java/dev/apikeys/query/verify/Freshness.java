@@ -6,13 +6,11 @@ import java.time.Duration;
 import org.springframework.stereotype.Component;
 
 /**
- * Whether the keys in memory reflect every write that answered before a verification began, so a
- * disable, delete or rotation is honoured as soon as its write answered. Where other processes
- * write (the split deployment), the store's head is read after the verification began, one read
- * shared by the verifications that arrived meanwhile, and the verification waits until the feed
- * applied everything up to it. Where every write is this process's (standalone), a write applies
- * its events to the keys before it answers: once the feed has caught up with the store after the
- * start, a verification reads nothing.
+ * Whether the keys in memory reflect every write that answered before a verification began. Where
+ * other processes write, the verification waits for the feed to reach a head of the store read
+ * after it began (one read shared by the verifications meanwhile). Where every write is this
+ * process's, each reached the keys before it answered: once the feed caught up after the start, a
+ * verification reads nothing.
  */
 @Component
 class Freshness {

@@ -24,12 +24,10 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
- * Records that keys were used, off the verification's path: a verification only notes the moment
- * in memory; every tick the due keys' facts are appended to their usage streams in the event store,
- * one {@link ApiKeyUsed} per key and flush interval, all in one batched insert. The read model
- * (last_used_at) and the audit stream (apikey.used) take them from there, and a replay finds them
- * again. A key used again within the interval waits for the interval to end; one not used for an
- * interval is recorded at the next tick. A graceful stop records what is pending.
+ * Records that keys were used, off the verification's path: a verification notes the moment in
+ * memory; every tick the due keys' facts are appended to their usage streams, at most one
+ * {@link ApiKeyUsed} per key and flush interval, all in one batched insert. The read model and the
+ * audit stream take them from there. A graceful stop records what is pending.
  */
 @Component
 class UsageRecorder implements SchedulingConfigurer, SmartLifecycle {
@@ -116,9 +114,8 @@ class UsageRecorder implements SchedulingConfigurer, SmartLifecycle {
     }
 
     /**
-     * Each fact is the next of its key's usage stream, as the keys in memory know it: should another
-     * instance have appended one meanwhile, the append fails on the store's unique index, and the
-     * next tick tries again once the feed has brought that fact.
+     * Each fact is the next of its key's usage stream as the keys in memory know it: should another
+     * instance have appended one meanwhile, the append fails, and a later tick tries again.
      */
     private List<DomainEventMessage<ApiKeyUsed>> facts(List<Use> uses) {
         return uses.stream()

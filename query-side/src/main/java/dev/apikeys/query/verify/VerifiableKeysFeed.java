@@ -24,12 +24,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Fills the keys in memory and keeps them current in every query-side instance, whichever instance
- * owns the read model's segments: it loads the read model, then follows the event store itself (a
- * tailing stream of Axon's event store, which shares one read of the store among them all) from a
- * position every segment had passed before the load. Events written by this process are applied
- * as soon as they are committed, before the write that made them answers. Each event is applied
- * once, however often it arrives.
+ * Fills the keys in memory and keeps them current in every query-side instance: it loads the read
+ * model, then follows the event store (a tailing stream, sharing the event store's one read) from
+ * a position every segment of the read model had passed before the load. Events this process
+ * writes are applied once committed, before their write answers. Each event applies once, however
+ * often it arrives.
  */
 @Component
 class VerifiableKeysFeed implements SmartLifecycle, Positions {
@@ -38,8 +37,6 @@ class VerifiableKeysFeed implements SmartLifecycle, Positions {
 
     /** Events applied between two signals, at most. */
     private static final int RUN = 1000;
-
-    /** How long to wait before reading again after the store failed. */
     private static final long RETRY_MILLIS = 1000;
 
     private final EventStore eventStore;
@@ -101,14 +98,10 @@ class VerifiableKeysFeed implements SmartLifecycle, Positions {
     /** Events this process appends: applied once their transaction committed. */
     private void published(List<? extends EventMessage<?>> events) {
         if (CurrentUnitOfWork.isStarted()) {
-            CurrentUnitOfWork.get().afterCommit(unitOfWork -> apply(events));
+            CurrentUnitOfWork.get().afterCommit(unitOfWork -> events.forEach(this::apply));
         } else {
-            apply(events);
+            events.forEach(this::apply);
         }
-    }
-
-    private void apply(List<? extends EventMessage<?>> events) {
-        events.forEach(this::apply);
     }
 
     private void apply(EventMessage<?> message) {

@@ -9,6 +9,7 @@ import static dev.apikeys.query.verify.Verification.Code.VALID;
 
 import dev.apikeys.events.KeyState;
 import dev.apikeys.runtime.key.ApiKeyFormat;
+import dev.apikeys.runtime.problem.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -81,7 +82,9 @@ class Verifier {
             fresh = false;
         }
         if (!fresh) {
-            throw new VerificationUnavailable();
+            // Rather than a possibly stale VALID: the store is out of reach, or the keys still load.
+            throw ProblemException.unavailable("/problems/verification-unavailable",
+                    "Verification cannot confirm it has seen the latest changes to keys; try again shortly.");
         }
     }
 

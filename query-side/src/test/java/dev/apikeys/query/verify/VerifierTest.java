@@ -9,6 +9,7 @@ import dev.apikeys.query.processing.CatchUp;
 import dev.apikeys.query.processing.EventStoreIndex;
 import dev.apikeys.query.processing.StoreHead;
 import dev.apikeys.runtime.key.ApiKeyFormat;
+import dev.apikeys.runtime.problem.ProblemException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,7 +104,8 @@ class VerifierTest {
         storeReachable.set(false);
 
         assertThatThrownBy(() -> verifier.verify(KEY, List.of(), "gateway"))
-                .isInstanceOf(VerificationUnavailable.class);
+                .isInstanceOfSatisfying(ProblemException.class, unavailable -> assertThat(unavailable.getBody()
+                        .getType()).hasToString("/problems/verification-unavailable"));
     }
 
     private static KeyState key(boolean disabled, boolean deleted, Instant expiresAt, List<String> scopes) {

@@ -1,6 +1,5 @@
 package dev.apikeys.runtime.problem;
 
-import java.net.URI;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
@@ -22,8 +21,6 @@ import org.springframework.transaction.CannotCreateTransactionException;
  * cut, Axon's event store), so the whole chain of causes is searched.
  */
 final class DatabaseUnavailable {
-
-    static final String RETRY_AFTER_SECONDS = "1";
 
     /**
      * SQLSTATEs that mean the server is out of reach rather than that the statement was wrong:
@@ -47,11 +44,8 @@ final class DatabaseUnavailable {
     }
 
     static ProblemDetail problem() {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                "The service's database is unavailable right now; try again shortly.");
-        problem.setType(URI.create("/problems/database-unavailable"));
-        problem.setTitle("Service unavailable");
-        return problem;
+        return ProblemException.problem(HttpStatus.SERVICE_UNAVAILABLE, "/problems/database-unavailable",
+                "Service unavailable", "The service's database is unavailable right now; try again shortly.");
     }
 
     private static boolean isUnavailability(Throwable cause) {

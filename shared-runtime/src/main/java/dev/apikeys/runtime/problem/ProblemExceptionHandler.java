@@ -92,7 +92,7 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
             log.warn("Answered {} with 503, the database is unavailable: {}", describe(request),
                     databaseUnavailable.get().toString());
             HttpHeaders headers = new HttpHeaders();
-            headers.set(HttpHeaders.RETRY_AFTER, DatabaseUnavailable.RETRY_AFTER_SECONDS);
+            headers.set(HttpHeaders.RETRY_AFTER, ProblemException.RETRY_AFTER_SECONDS);
             return createResponseEntity(DatabaseUnavailable.problem(), headers, HttpStatus.SERVICE_UNAVAILABLE, request);
         }
         log.error("Unexpected failure handling {}", describe(request), exception);
