@@ -57,7 +57,8 @@ class CommandSideConfiguration {
      * loser's transaction rolled back, and its command is sent again to decide on the fresh state.
      * Nothing else is retried: a refusal is final, and a database out of reach answers at once.
      * Axon looks for a non-transient failure along the chain of causes, so the SQL errors under a
-     * conflict count as transient too.
+     * conflict (a unique violation, SQLSTATE class 23; a deadlock or serialization failure, 40)
+     * count as transient too, and every other SQL error (a lost connection) does not.
      */
     @Bean
     CommandGateway commandGateway(CommandBus commandBus) {
@@ -69,7 +70,8 @@ class CommandSideConfiguration {
                         .retryInterval((int) RETRY_INTERVAL_MILLIS)
                         .maxRetryCount(RETRIES)
                         .nonTransientFailurePredicate(failure -> !(failure instanceof ConcurrencyException
-                                || failure instanceof SQLException))
+                                || failure instanceof SQLException sql && sql.getSQLState() != null
+                                        && (sql.getSQLState().startsWith("23") || sql.getSQLState().startsWith("40"))))
                         .build())
                 .build();
     }

@@ -77,6 +77,15 @@ class CommandRetriesTest {
         verify(bus, times(1)).dispatch(any(CommandMessage.class), any());
     }
 
+    /** Sent again, it would wait for a connection all over again before answering. */
+    @Test
+    void neverRetriesAConnectionLostMidCommand() {
+        answers.add(new SQLException("An I/O error occurred while sending to the backend.", "08006"));
+
+        assertThatThrownBy(() -> gateway.sendAndWait(TOGGLE)).hasRootCauseInstanceOf(SQLException.class);
+        verify(bus, times(1)).dispatch(any(CommandMessage.class), any());
+    }
+
     /** As Axon's storage engine reports a duplicate (key, sequence number). */
     private static ConcurrencyException conflict() {
         return new ConcurrencyException("lost the race",
