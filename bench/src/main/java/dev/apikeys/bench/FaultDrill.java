@@ -2,7 +2,7 @@ package dev.apikeys.bench;
 
 import java.util.List;
 
-/** A fault inflicted on the running service under load, and the checks of what the contract promises then. */
+/** A fault inflicted on the running service under load, and the checks of what the README promises then. */
 interface FaultDrill {
 
     /** How {@code ./bench/faults} names it, e.g. on its command line. */

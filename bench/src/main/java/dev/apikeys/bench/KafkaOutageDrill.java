@@ -11,7 +11,7 @@ import java.util.stream.IntStream;
 
 /**
  * Kafka killed for 30 s while keys are created and toggled at a steady rate, then restarted on
- * its port and log. The contract: Kafka being down never fails or slows a write, and publication
+ * its port and log. The promise: Kafka being down never fails or slows a write, and publication
  * catches up, in order per key, when Kafka is back. So every write must answer 2xx, the writes'
  * p99 while Kafka is down may be at most twice that before, and a consumer reading the audit
  * topic from the beginning must see every event of the drill's keys, in the store's order per key,

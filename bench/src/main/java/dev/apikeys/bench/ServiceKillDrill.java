@@ -35,7 +35,7 @@ final class ServiceKillDrill implements FaultDrill {
             new Figure("kill9_read_model_mismatches", "%.0f", "= 0", value -> value == 0);
     static final Figure MISSING_CE_IDS = new Figure("kill9_missing_ce_ids", "%.0f", "= 0", value -> value == 0);
 
-    /** The processors whose lag must come back to 0; the contract names the first two. */
+    /** The processors whose lag must come back to 0. */
     private static final List<String> PROCESSORS =
             List.of(ServiceAdmin.AUDIT_PUBLISHER, ServiceAdmin.READ_MODEL, "apikey-analytics");
     /**

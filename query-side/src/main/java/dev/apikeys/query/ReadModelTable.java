@@ -21,10 +21,9 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 
 /**
- * A table of schema read_model with one row per key, its first column the key's id, read and written
- * a batch at a time in one statement each, whatever the batch's size: the ids travel as one array,
- * and so does each column of the rows written, unnested into an upsert. Scopes are a JSON array in
- * a jsonb column, instants timestamptz.
+ * A table of schema read_model keyed by its first column, read and written a batch at a time in
+ * one statement each: the ids travel as one array, and each column of the rows written as another,
+ * unnested into an upsert.
  *
  * @param name the live table's name; a rebuild writes a copy under a suffixed name
  * @param onConflict what an upsert does with a row that exists: its {@code on conflict} clause

@@ -1,6 +1,6 @@
 package dev.apikeys.events;
 
-/** The metadata keys every event carries (contract section 4). */
+/** The metadata keys every event carries: who acted, and the request's correlation id. */
 public final class EventMetadata {
 
     /** The user whose request caused the event. */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Contract section 7's history and "as of" over HTTP into one standalone process, after real writes
+ * History and "as of" over HTTP into one standalone process, after real writes
  * through the command side and a real verification. The process keeps time by a clock the test
  * sets, so every event has an instant of its own to look back at.
  */

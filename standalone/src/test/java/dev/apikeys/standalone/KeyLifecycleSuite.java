@@ -28,9 +28,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every rule of contract sections 1 to 4, over HTTP as users call the service, with Kafka read
- * back: run against the standalone process ({@link ApiKeysEndToEndTest}) and against the scaled-out
- * split deployment behind its gateway ({@link ScaleOutTest}).
+ * Every rule of the keys' API, authentication and audit stream, over HTTP as users call the
+ * service, with Kafka read back: run against the standalone process ({@link ApiKeysEndToEndTest})
+ * and against the scaled-out split deployment behind its gateway ({@link ScaleOutTest}).
  */
 abstract class KeyLifecycleSuite {
 

@@ -22,7 +22,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Contract section 8 over HTTP into the standalone process: projections, replay, metrics, OpenAPI.
+ * Operations over HTTP into the standalone process: projections, replay, metrics, OpenAPI.
  * Spring Boot's tests leave metrics export off unless asked, so the Prometheus endpoint would be
  * missing.
  */
@@ -156,7 +156,7 @@ class OperationsEndToEndTest {
 
     // --- OpenAPI ---------------------------------------------------------------------------------
 
-    /** Every endpoint of contract sections 1, 6 and 7 that the service has: one line each. */
+    /** Every endpoint of the API that the service has: one line each. */
     private static final List<String> ENDPOINTS = List.of(
             "get /api/v1/me/apikeys",
             "post /api/v1/me/apikeys",

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Contract section 6: a disable, re-enable or delete is honoured by the very next verification
+ * A disable, re-enable or delete is honoured by the very next verification
  * after the write answered, with no wait in between. Prints how long those verifications took,
  * which is the figure to quote.
  */

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The service scaled out on this machine: two command-side and two query-side processes (the real
  * jars) on one PostgreSQL and one Kafka broker whose audit topic has several partitions, behind a
  * gateway that routes as deploy/gateway.conf does, round robin over the instances. The whole
- * end-to-end suite of contract sections 1 to 4 runs through the gateway, then the query side's
+ * end-to-end suite of the keys' API runs through the gateway, then the query side's
  * segment sharing and its takeover when an instance is killed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -45,7 +45,7 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Contract section 6 over HTTP into one standalone process, with Kafka read back: verification,
+ * Verification, usage and rotation over HTTP into one standalone process, with Kafka read back: verification,
  * revocation honoured at once, rotation and usage. The process keeps time by a clock the tests
  * stop and set, so an expiry is checked at its very instant instead of waited for.
  */

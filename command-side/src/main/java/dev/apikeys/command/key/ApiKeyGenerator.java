@@ -7,7 +7,7 @@ import java.security.SecureRandom;
 import org.springframework.stereotype.Component;
 
 /**
- * Makes keys as contract section 2 describes ({@link ApiKeyFormat}): {@code sk_}, 32 base62
+ * Makes keys in the shape {@link ApiKeyFormat} describes: {@code sk_}, 32 base62
  * characters from SecureRandom (about 190 bits), then the checksum of those first 35 characters.
  */
 @Component

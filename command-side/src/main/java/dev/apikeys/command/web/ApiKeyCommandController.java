@@ -47,7 +47,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The writes of contract sections 1 and 6: create, toggle, delete and rotate the caller's keys. */
+/** The writes: create, toggle, delete and rotate the caller's keys. */
 @RestController
 @Tag(name = "API keys")
 @RequestMapping(ApiKeyCommandController.BASE_PATH)

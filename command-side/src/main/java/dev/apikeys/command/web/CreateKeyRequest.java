@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A CreateAPIKeyRequest after the rules of contract section 1: every field optional, unknown fields
+ * A CreateAPIKeyRequest, as the OpenAPI document describes it: every field optional, unknown fields
  * ignored (so {@code user_id}, {@code disabled} and the like are never applied). Read from the JSON
  * tree rather than bound, so a wrong type is one more field error instead of an unreadable body,
  * and every error is reported at once.

@@ -5,7 +5,7 @@ import dev.apikeys.runtime.problem.InvalidRequest;
 import java.time.Duration;
 
 /**
- * The rotate request of contract section 6: {@code grace_period_seconds}, an integer 0..604800
+ * The rotate request: {@code grace_period_seconds}, an integer 0..604800
  * (seven days), absent or null meaning 0; unknown fields ignored. Read from the JSON tree like
  * {@link CreateKeyRequest}, so a wrong type is a field error.
  */

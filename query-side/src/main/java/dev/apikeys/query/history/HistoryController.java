@@ -18,7 +18,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Contract section 7's look back: a key's history, and the caller's keys as they stood at an
+ * The look back: a key's history, and the caller's keys as they stood at an
  * instant. {@code GET /api/v1/me/apikeys?as_of=...} lands here rather than in the plain listing
  * (web.ApiKeyQueryController) because a mapping that requires a parameter wins over one that does
  * not.

@@ -19,16 +19,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Splits each processor's segments evenly between the live query-side instances. Axon's pooled
- * processor claims every unclaimed segment it may, so the first instance to start would process
- * every event and the others none; this caps what it may claim at its fair share (the segments
- * divided by the live instances, rounded up), and an instance holding more than its share releases
- * the surplus for a few seconds, in which an instance with room claims it. The live instances are
- * known by their heartbeats in table {@code read_model.query_instance}, stamped with the database's
- * clock so hosts need not agree on the time. When an instance goes, its claims time out in the
- * token store, and the others, whose share grew, claim its segments.
- * <p>
- * An instance resetting a processor ({@link ProcessorReset}) needs every segment: the others
- * release theirs while its request stands.
+ * processor claims every free segment, so the first instance to start would process every event;
+ * this caps what it may claim at its fair share (segments over live instances, rounded up), and
+ * an instance holding more releases the surplus for a few seconds. The live instances are known by
+ * their heartbeats in {@code read_model.query_instance}, stamped with the database's clock. While
+ * an instance resets a processor ({@link ProcessorReset}), the others release all its segments.
  */
 @Component
 class SegmentBalancer implements SchedulingConfigurer {
@@ -56,10 +51,7 @@ class SegmentBalancer implements SchedulingConfigurer {
         this.tokenStore = tokenStore;
     }
 
-    /**
-     * How many segments of the processor this instance may hold: all until the processor has
-     * segments and other instances are known.
-     */
+    /** How many segments of the processor this instance may hold: all until others are known. */
     int fairShare(String processorName) {
         Integer segments = segmentCounts.get(processorName);
         if (segments == null || segments == 0) {
@@ -125,7 +117,7 @@ class SegmentBalancer implements SchedulingConfigurer {
         }
     }
 
-    /** A graceful stop: the others need not wait for the heartbeat to expire to count this instance gone. */
+    /** A graceful stop: the others need not wait for the heartbeat to expire. */
     @PreDestroy
     void leave() {
         try {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The answer to a verification (contract section 6). The key's fields are there only when the key
+ * The answer to a verification. The key's fields are there only when the key
  * was found: then null ones (no organization, no expiry) are written as null, not left out.
  */
 sealed interface Verification {

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A verification request (contract section 6), read from the JSON tree so every wrong field is
+ * A verification request, read from the JSON tree so every wrong field is
  * reported at once. The key may be any string: one that is not a key is answered MALFORMED, not
  * refused here.
  *

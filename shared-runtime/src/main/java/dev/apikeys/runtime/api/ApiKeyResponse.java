@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * APIKey as the contract shows it (snake_case by the HTTP mapper): never a hash, never the key.
+ * APIKey as the API shows it (snake_case by the HTTP mapper): never a hash, never the key.
  * Both sides answer with it, so GET and PUT render a key the same way.
  */
 @Schema(name = "APIKey")

@@ -7,7 +7,7 @@ import java.util.HexFormat;
 import java.util.zip.CRC32;
 
 /**
- * The shape of a key (contract section 2): {@code sk_}, 32 base62 characters, then the CRC32 of
+ * The shape of a key: {@code sk_}, 32 base62 characters, then the CRC32 of
  * those first 35 characters in 6 base62 digits. The command side makes keys in it; verification
  * rejects whatever is not in it before any lookup.
  */

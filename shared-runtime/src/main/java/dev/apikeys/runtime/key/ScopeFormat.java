@@ -3,7 +3,7 @@ package dev.apikeys.runtime.key;
 import java.util.regex.Pattern;
 
 /**
- * What a scope looks like (contract section 1): {@code resource:action} or {@code resource:*}.
+ * What a scope looks like: {@code resource:action} or {@code resource:*}.
  * Keys are created with such scopes and verification is asked for them.
  */
 public final class ScopeFormat {

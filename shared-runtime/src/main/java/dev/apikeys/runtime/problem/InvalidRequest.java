@@ -7,8 +7,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * A 400 naming every field that is wrong, as {@code errors: [{field, message}]} in the problem
- * (contract section 1).
+ * A 400 naming every field that is wrong, as {@code errors: [{field, message}]} in the problem.
  */
 public class InvalidRequest extends ErrorResponseException {
 

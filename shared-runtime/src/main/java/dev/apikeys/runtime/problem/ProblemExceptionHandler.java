@@ -43,7 +43,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Turns every exception that leaves a controller into an {@code application/problem+json} answer
- * (contract section 1). {@link ErrorResponseException}s (such as {@link InvalidRequest}) keep the
+ * (RFC 9457). {@link ErrorResponseException}s (such as {@link InvalidRequest}) keep the
  * problem they carry; Spring MVC's own exceptions get fixed wording that names no class and echoes
  * no input; a failure caused by the database being out of reach is a 503 with Retry-After;
  * anything else unexpected is a bare 500, logged here. Ordered last, so a side's own advice

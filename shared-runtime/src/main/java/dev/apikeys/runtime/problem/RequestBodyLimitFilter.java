@@ -20,10 +20,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * No request of this service needs more than a few KiB, so bodies over 64 KiB are refused as an
- * invalid request, a 400 naming the body (contract section 1 lists the statuses clients handle;
- * 413 is not among them): at once when Content-Length says so, otherwise when reading passes the
- * limit (chunked bodies). Runs after the security filters, so a caller without a token still gets
- * its 401.
+ * invalid request, a 400 naming the body (413 is not among the statuses the API documents): at
+ * once when Content-Length says so, otherwise when reading passes the limit (chunked bodies). Runs
+ * after the security filters, so a caller without a token still gets its 401.
  */
 @Component
 @Order(SecurityProperties.DEFAULT_FILTER_ORDER + 1)

@@ -14,8 +14,8 @@ import org.springframework.security.oauth2.jwt.JwtClaimNames;
  * the owner and organization columns), no control characters (PostgreSQL refuses a NUL) and no
  * unpaired surrogates (which would be stored as "?", so two users could become one). A token whose
  * {@code org_ids} is not an array of strings, or whose {@code scope} is not a string, breaks the
- * contract's claims too. Such a token is refused as invalid; nulls in {@code org_ids} are ignored,
- * as {@link Caller} ignores them.
+ * claims as the README describes them too. Such a token is refused as invalid; nulls in
+ * {@code org_ids} are ignored, as {@link Caller} ignores them.
  */
 final class IdentityClaimsValidator implements OAuth2TokenValidator<Jwt> {
 

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * A 401 as RFC 6750 wants it ({@code WWW-Authenticate: Bearer}, with the error parameters when a
- * token was presented) and as the contract wants it (a problem body). The detail is fixed text:
+ * token was presented) and as every error of this API (a problem body). The detail is fixed text:
  * it never echoes the token or what the decoder said about it.
  */
 @Component
