@@ -102,6 +102,54 @@ class WebRuntimeTest {
         }
 
         @Test
+        void aTokenExpiredLongerAgoThanTheClockSkewIsRefused() throws Exception {
+            String expiredLongAgo = TestTokens.sign(TestTokens.claims("user-1")
+                    .expirationTime(Date.from(Instant.now().minusSeconds(30))).build(), TestTokens.SECRET);
+            String expiredJustNow = TestTokens.sign(TestTokens.claims("user-1")
+                    .expirationTime(Date.from(Instant.now().minusSeconds(2))).build(), TestTokens.SECRET);
+
+            assertUnauthorized(send(authorized("/test/caller", expiredLongAgo)));
+            assertThat(send(authorized("/test/caller", expiredJustNow)).statusCode()).as("within the 10 s of skew")
+                    .isEqualTo(200);
+        }
+
+        /** Each variant decodes to the same signed token, leniently. */
+        @Test
+        void aTokenIsAcceptedOnlyInItsExactCompactForm() throws Exception {
+            String token = TestTokens.valid("user-1", List.of(), null);
+            String[] parts = token.split("\\.");
+            String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            // 32 bytes of HS256 signature are 43 characters: the last one's two low bits are unused.
+            char last = parts[2].charAt(parts[2].length() - 1);
+            String unusedBitSet = parts[2].substring(0, parts[2].length() - 1)
+                    + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+            List<String> variants = List.of(token + "=", token + "~~~", token + "==", token + "+",
+                    parts[0] + "=." + parts[1] + "." + parts[2], parts[0] + "." + parts[1] + "." + unusedBitSet,
+                    token + ".", "." + token);
+
+            assertThat(send(authorized("/test/caller", token)).statusCode()).isEqualTo(200);
+            for (String variant : variants) {
+                HttpResponse<String> response = send(authorized("/test/caller", variant));
+
+                assertThat(response.statusCode()).as(variant).isEqualTo(401);
+                assertUnauthorized(response);
+                assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                        challenge -> assertThat(challenge).contains("error=\"invalid_token\""));
+            }
+        }
+
+        @Test
+        void onlyTheScopeClaimGrantsServiceRights() throws Exception {
+            String scp = TestTokens.sign(TestTokens.claims("ops").claim("scp", List.of("apikeys:admin")).build(),
+                    TestTokens.SECRET);
+            String authorities = TestTokens.sign(TestTokens.claims("ops")
+                    .claim("authorities", List.of("SCOPE_apikeys:admin")).build(), TestTokens.SECRET);
+
+            problem(send(authorized("/actuator/info", scp)), 403);
+            problem(send(authorized("/actuator/info", authorities)), 403);
+        }
+
+        @Test
         void tokenSignedWithAnotherSecretIsRefused() throws Exception {
             String forged = TestTokens.sign(TestTokens.claims("user-1").build(), "another-secret-that-is-also-32-bytes-long");
 

@@ -16,6 +16,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
@@ -33,23 +34,31 @@ class JwtDecoderConfiguration {
     static final String HMAC_SECRET_PROPERTY = "apikeys.security.hmac-secret";
     static final int MIN_SECRET_BYTES = 32;
 
-    /** Whichever decoder applies, HMAC or the issuer's keys, remembers the tokens it accepted. */
+    /**
+     * Whichever decoder applies, HMAC or the issuer's keys, takes tokens in their exact form only
+     * and remembers the ones it accepted.
+     */
     @Bean
     static BeanPostProcessor cachingJwtDecoders() {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String beanName) {
                 return bean instanceof JwtDecoder decoder && !(bean instanceof CachingJwtDecoder)
-                        ? new CachingJwtDecoder(decoder, Clock.systemUTC())
+                        ? new CachingJwtDecoder(new ExactFormJwtDecoder(decoder), Clock.systemUTC())
                         : bean;
             }
         };
     }
 
+    /**
+     * Added to either decoder's own validators, whose timestamp check allows 60 s of clock skew:
+     * both must pass, so {@code apikeys.security.clock-skew} is what holds.
+     */
     @Bean
-    OAuth2TokenValidator<Jwt> requiredClaimsValidator() {
+    OAuth2TokenValidator<Jwt> requiredClaimsValidator(SecurityProperties properties) {
         // The timestamp validator checks exp only when present; a token that never expires is refused.
         return new DelegatingOAuth2TokenValidator<>(
+                new JwtTimestampValidator(properties.clockSkew()),
                 new JwtClaimValidator<>(JwtClaimNames.EXP, exp -> exp != null),
                 new JwtClaimValidator<String>(JwtClaimNames.SUB, sub -> sub != null && !sub.isBlank()),
                 new IdentityClaimsValidator());

@@ -93,6 +93,42 @@ class CachingJwtDecoderTest {
         assertThat(decoded).hasSize(CachingJwtDecoder.MAX_TOKENS + 2);
     }
 
+    @Test
+    void theMemoryIsBoundedByTheTokensLengthToo() {
+        CachingJwtDecoder decoder = new CachingJwtDecoder(accepting(NOW.plus(Duration.ofHours(1))), clock);
+        int length = CachingJwtDecoder.MAX_CHARS / 4;
+        for (int i = 0; i < 4; i++) {
+            decoder.decode(String.valueOf(i).repeat(length));
+        }
+        decoder.decode("0".repeat(length));
+        assertThat(decoded).as("four fill it to its bound").hasSize(4);
+
+        decoder.decode("4".repeat(length));
+        decoder.decode("0".repeat(length));
+
+        assertThat(decoded).as("the fifth made room").hasSize(6);
+    }
+
+    @Test
+    void anExpiredTokenIsForgotten() {
+        CachingJwtDecoder decoder = new CachingJwtDecoder(token -> {
+            decoded.add(token);
+            if (decoded.size() > 1) {
+                throw new BadJwtException("expired");
+            }
+            return jwt(NOW.plusSeconds(60));
+        }, clock);
+        decoder.decode("token-a");
+        now = NOW.plusSeconds(60);
+
+        assertThatThrownBy(() -> decoder.decode("token-a")).isInstanceOf(BadJwtException.class);
+        assertThatThrownBy(() -> decoder.decode("token-a")).isInstanceOf(BadJwtException.class);
+        now = NOW;
+
+        assertThatThrownBy(() -> decoder.decode("token-a")).as("not answered from memory once expired")
+                .isInstanceOf(BadJwtException.class);
+    }
+
     private JwtDecoder accepting(Instant expiresAt) {
         return token -> {
             decoded.add(token);
