@@ -6,16 +6,22 @@ import dev.apikeys.runtime.api.ApiKeyResponse;
 import dev.apikeys.runtime.api.KeyIdParameter;
 import dev.apikeys.runtime.problem.InvalidRequest;
 import dev.apikeys.runtime.security.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * The look back: a key's history, and the caller's keys as they stood at an
@@ -27,6 +33,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/me/apikeys")
 class HistoryController {
 
+    static final int DEFAULT_PAGE = 100;
+    static final int MAX_PAGE = 1000;
+
     private final KeyHistory history;
     private final KeysAsOf keysAsOf;
     private final ReadYourWrites readYourWrites;
@@ -37,10 +46,38 @@ class HistoryController {
         this.readYourWrites = readYourWrites;
     }
 
-    /** Read from the store itself, so it includes every write that answered, without waiting. */
+    /**
+     * Read from the store itself, so it includes every write that answered, without waiting. One
+     * page at a time; a {@code Link} to the next one when more follow.
+     */
     @GetMapping("/{id}/history")
-    List<HistoryEntry> history(Caller caller, @PathVariable String id) {
-        return history.of(KeyIdParameter.parse(id), caller.userId());
+    @Operation(summary = "A key's history", description = "The key's events in order, also after deletion, "
+            + "owner only; paged, with a Link header (rel=\"next\") when more follow.")
+    @ApiResponse(responseCode = "200", description = "Up to limit entries with sequence above after")
+    @ApiResponse(responseCode = "400", description = "A malformed id, limit or after")
+    @ApiResponse(responseCode = "404", description = "Not one of the caller's keys, live or deleted")
+    ResponseEntity<List<HistoryEntry>> history(Caller caller, @PathVariable String id,
+            @Parameter(description = "Entries per page, 1 to " + MAX_PAGE)
+            @RequestParam(defaultValue = "" + DEFAULT_PAGE) int limit,
+            @Parameter(description = "Only entries whose sequence is above this one; absent: from the first")
+            @RequestParam(required = false) Long after) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new InvalidRequest("limit", "must be an integer from 1 to " + MAX_PAGE);
+        }
+        if (after != null && after < 0) {
+            throw new InvalidRequest("after", "must be a sequence number, 0 or more");
+        }
+        List<HistoryEntry> entries = history.of(KeyIdParameter.parse(id), caller.userId(),
+                after == null ? -1 : after, limit + 1);
+        if (entries.size() <= limit) {
+            return ResponseEntity.ok(entries);
+        }
+        List<HistoryEntry> page = entries.subList(0, limit);
+        String next = ServletUriComponentsBuilder.fromCurrentRequest()
+                .replaceQueryParam("after", page.get(limit - 1).sequence())
+                .replaceQueryParam("limit", limit)
+                .toUriString();
+        return ResponseEntity.ok().header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"").body(page);
     }
 
     /** The read model names the caller's keys, so it must have seen the caller's writes first. */

@@ -14,6 +14,7 @@ import dev.apikeys.events.ApiKeyUsed;
 import dev.apikeys.query.EventsElsewhere;
 import dev.apikeys.query.SharedPostgres;
 import dev.apikeys.query.TestTokens;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -22,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.LongStream;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,6 +151,38 @@ class HistoryHttpTest {
         assertThat(created.path("organization_id").isNull()).isTrue();
         assertThat(created.path("expires_at").isNull()).isTrue();
         assertThat(created.path("scopes")).isEmpty();
+    }
+
+    @Test
+    void historyComesInPagesEachLinkingToTheNext() throws Exception {
+        UUID keyId = toggledKey(150);
+
+        ResponseEntity<String> first = get(user, API + "/" + keyId + "/history");
+        assertThat(sequences(first)).as("100 by default").containsExactlyElementsOf(range(0, 100));
+        ResponseEntity<String> second = get(user, nextPage(first));
+        assertThat(sequences(second)).containsExactlyElementsOf(range(100, 150));
+        assertThat(second.getHeaders().get(HttpHeaders.LINK)).as("the last page").isNull();
+
+        ResponseEntity<String> small = get(user, API + "/" + keyId + "/history?limit=40&after=129");
+        assertThat(sequences(small)).containsExactlyElementsOf(range(130, 150));
+        assertThat(small.getHeaders().get(HttpHeaders.LINK)).isNull();
+        ResponseEntity<String> exact = get(user, API + "/" + keyId + "/history?limit=50&after=49");
+        assertThat(sequences(exact)).containsExactlyElementsOf(range(50, 100));
+        assertThat(sequences(get(user, nextPage(exact)))).containsExactlyElementsOf(range(100, 150));
+        assertThat(sequences(get(user, API + "/" + keyId + "/history?limit=1000"))).hasSize(150);
+        assertThat(sequences(get(user, API + "/" + keyId + "/history?after=149"))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"limit=0", "limit=1001", "limit=-5", "limit=ten", "after=-1", "after=first"})
+    void aLimitOrAfterOutOfRangeIsA400NamingIt(String query) throws Exception {
+        UUID keyId = toggledKey(3);
+
+        ResponseEntity<String> answer = get(user, API + "/" + keyId + "/history?" + query);
+
+        assertThat(answer.getStatusCode().value()).as(answer.getBody()).isEqualTo(400);
+        assertThat(json.readTree(answer.getBody()).path("errors").get(0).path("field").asText())
+                .isEqualTo(query.substring(0, query.indexOf('=')));
     }
 
     @Test
@@ -297,6 +331,40 @@ class HistoryHttpTest {
         return json.readTree(answer.getBody());
     }
 
+    /** A key of the user's, created and then disabled and enabled in turn: {@code entries} in all. */
+    private UUID toggledKey(int entries) {
+        UUID keyId = UUID.randomUUID();
+        List<DomainEventMessage<?>> events = new ArrayList<>();
+        events.add(lifecycle(keyId, 0, created(keyId, T0, null, null)));
+        for (int sequence = 1; sequence < entries; sequence++) {
+            Instant at = T0.plusSeconds(sequence);
+            events.add(lifecycle(keyId, sequence, sequence % 2 == 1
+                    ? new ApiKeyDisabled(keyId, user, at) : new ApiKeyEnabled(keyId, user, at)));
+        }
+        appendElsewhere(events.toArray(DomainEventMessage[]::new));
+        return keyId;
+    }
+
+    private List<Long> sequences(ResponseEntity<String> answer) throws Exception {
+        assertThat(answer.getStatusCode().value()).as(answer.getBody()).isEqualTo(200);
+        List<Long> sequences = new ArrayList<>();
+        json.readTree(answer.getBody()).forEach(entry -> sequences.add(entry.path("sequence").asLong()));
+        return sequences;
+    }
+
+    private static List<Long> range(long from, long to) {
+        return LongStream.range(from, to).boxed().toList();
+    }
+
+    /** The path and query of the next page, from the answer's Link header. */
+    private String nextPage(ResponseEntity<String> answer) {
+        String link = answer.getHeaders().getFirst(HttpHeaders.LINK);
+        assertThat(link).as("a Link to the next page").isNotNull().endsWith(">; rel=\"next\"");
+        URI next = URI.create(link.substring(1, link.indexOf('>')));
+        assertThat(next.getPort()).isEqualTo(port);
+        return next.getRawPath() + "?" + next.getRawQuery();
+    }
+
     private JsonNode asOf(Instant instant) throws Exception {
         return asOf(instant.toString());
     }
@@ -319,7 +387,7 @@ class HistoryHttpTest {
     }
 
     private ResponseEntity<String> get(String userId, String uri) {
-        return http.get().uri(java.net.URI.create("http://localhost:" + port + uri))
+        return http.get().uri(URI.create("http://localhost:" + port + uri))
                 .header(HttpHeaders.AUTHORIZATION, TestTokens.bearer(userId))
                 .exchange((request, answer) -> ResponseEntity.status(answer.getStatusCode())
                         .headers(answer.getHeaders())
