@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.messaging.MetaData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,13 +28,16 @@ import org.springframework.stereotype.Component;
 /**
  * Records that keys were used, off the verification's path: a verification notes the moment in
  * memory; every tick the due keys' facts are appended to their usage streams, at most one
- * {@link ApiKeyUsed} per key and flush interval, all in one batched insert. The read model and the
- * audit stream take them from there. A graceful stop records what is pending.
+ * {@link ApiKeyUsed} per key and flush interval, in batched inserts of at most {@value #MAX_BATCH}
+ * keys a transaction. The read model and the audit stream take them from there. A graceful stop
+ * records what is pending.
  */
 @Component
 class UsageRecorder implements SchedulingConfigurer, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
+    /** Keys a transaction: a bounded statement, and a transaction the processors' gap window covers. */
+    static final int MAX_BATCH = 1_000;
 
     private final Map<UUID, Use> unrecorded = new ConcurrentHashMap<>();
     /** When each key's last fact was appended (System.nanoTime), for keys recorded within the interval. */
@@ -99,18 +104,47 @@ class UsageRecorder implements SchedulingConfigurer, SmartLifecycle {
                 uses.add(use);
             }
         });
-        if (uses.isEmpty()) {
-            return;
+        for (int from = 0; from < uses.size(); from += MAX_BATCH) {
+            if (!append(uses.subList(from, Math.min(uses.size(), from + MAX_BATCH)))) {
+                putBack(uses.subList(Math.min(uses.size(), from + MAX_BATCH), uses.size()));
+                return;
+            }
         }
+    }
+
+    /**
+     * Appends the batch in one transaction. Should another instance have appended to one of its
+     * streams, the batch is split until that key is alone, so the others are recorded now and it
+     * on a later tick.
+     *
+     * @return false if the store could not take it (out of reach, say): the rest waits a tick too
+     */
+    private boolean append(List<Use> batch) {
         try {
-            eventStore.publish(facts(uses));
+            eventStore.publish(facts(batch));
             long now = System.nanoTime();
-            uses.forEach(use -> recordedAt.put(use.keyId(), now));
+            batch.forEach(use -> recordedAt.put(use.keyId(), now));
+            return true;
+        } catch (ConcurrencyException | AggregateStreamCreationException e) {
+            if (batch.size() == 1) {
+                putBack(batch);
+                return true;
+            }
+            int half = batch.size() / 2;
+            if (!append(batch.subList(0, half))) {
+                putBack(batch.subList(half, batch.size()));
+                return false;
+            }
+            return append(batch.subList(half, batch.size()));
         } catch (RuntimeException e) {
-            // Another instance appended to one of the streams, or the store is down: next tick.
-            uses.forEach(use -> unrecorded.merge(use.keyId(), use, Use::later));
-            log.warn("Recording the use of {} keys failed; retrying: {}", uses.size(), e.toString());
+            putBack(batch);
+            log.warn("Recording the use of {} keys failed; retrying: {}", batch.size(), e.toString());
+            return false;
         }
+    }
+
+    private void putBack(List<Use> uses) {
+        uses.forEach(use -> unrecorded.merge(use.keyId(), use, Use::later));
     }
 
     /**
