@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -264,6 +265,20 @@ class CommandSideHttpTest {
         assertThat(key.get("name").asText()).isEmpty();
         assertThat(key.get("scopes").size()).isZero();
         assertThat(key.get("expires_at").isNull()).isTrue();
+    }
+
+    @Test
+    void aRequestWithThousandsOfBadFieldsGetsTheFirstHundredListedAndACountOfTheRest() throws IOException {
+        String scopes = IntStream.range(0, 5_000).mapToObj(i -> "\"Bad" + i + "\"")
+                .collect(Collectors.joining(",", "[", "]"));
+
+        HttpResponse<String> invalid = send(port, "POST", BASE, token(newUser()), "{\"scopes\":" + scopes + "}", null);
+
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        JsonNode problem = JSON.readTree(invalid.body());
+        assertThat(problem.get("errors").findValuesAsText("field")).hasSize(100).startsWith("scopes[0]", "scopes[1]");
+        assertThat(problem.get("errors_not_listed").asInt()).isEqualTo(5_000 - 100);
+        assertThat(invalid.body().length()).isLessThan(10_000);
     }
 
     @Test

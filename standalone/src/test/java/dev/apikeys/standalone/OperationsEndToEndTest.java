@@ -206,6 +206,8 @@ class OperationsEndToEndTest {
         JsonNode verifyResponse = paths.at("/~1api~1v1~1apikeys~1verify/post/responses/200/content");
         assertThat(properties(document, verifyResponse)).containsExactlyInAnyOrder(
                 "valid", "code", "key_id", "user_id", "organization_id", "scopes", "expires_at");
+        assertThat(paths.at("/~1api~1v1~1me~1apikeys~1{id}~1history/get/parameters"))
+                .extracting(parameter -> parameter.get("name").asText()).containsExactlyInAnyOrder("id", "limit", "after");
         document.at("/components/schemas").fields().forEachRemaining(schema ->
                 assertThat(schema.getValue().isEmpty()).as("schema %s describes nothing", schema.getKey()).isFalse());
         assertThat(schema(document, verifyResponse).at("/properties/code/enum")).extracting(JsonNode::asText)
@@ -222,7 +224,8 @@ class OperationsEndToEndTest {
         assertThat(document.at("/security/0").has("bearer")).isTrue();
         JsonNode notFound = document.at("/paths/~1api~1v1~1me~1apikeys~1{id}/delete/responses/404/content");
         assertThat(notFound.has("application/problem+json")).isTrue();
-        assertThat(properties(document, notFound)).contains("type", "title", "status", "detail", "errors");
+        assertThat(properties(document, notFound)).contains("type", "title", "status", "detail", "errors",
+                "errors_not_listed");
         assertThat(document.at("/paths/~1api~1v1~1me~1apikeys/get/responses").has("401")).isTrue();
         assertThat(fieldNames(document.at("/paths/~1api~1v1~1me~1apikeys/get/responses/200/content")))
                 .containsExactly("application/json");

@@ -1,5 +1,6 @@
 package dev.apikeys.runtime.openapi;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.apikeys.runtime.problem.InvalidRequest.FieldError;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.net.URI;
@@ -13,5 +14,8 @@ record Problem(
         @Schema(example = "400") int status,
         String detail,
         @Schema(description = "The request path") URI instance,
-        @Schema(description = "Only for validation errors: each invalid field") List<FieldError> errors) {
+        @Schema(description = "Only for validation errors: each invalid field, the first 100 of them")
+        List<FieldError> errors,
+        @Schema(description = "Only when more than 100 fields are invalid: how many errors does not list")
+        @JsonProperty("errors_not_listed") Integer errorsNotListed) {
 }

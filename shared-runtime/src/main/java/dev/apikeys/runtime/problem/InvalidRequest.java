@@ -7,11 +7,14 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * A 400 naming every field that is wrong, as {@code errors: [{field, message}]} in the problem.
+ * A 400 naming the fields that are wrong, as {@code errors: [{field, message}]} in the problem: at
+ * most {@value #MAX_LISTED} of them, so a request cannot make its answer as large as itself; past
+ * that, {@code errors_not_listed} counts the rest.
  */
 public class InvalidRequest extends ErrorResponseException {
 
     public static final URI TYPE = URI.create("/problems/invalid-request");
+    public static final int MAX_LISTED = 100;
 
     public record FieldError(String field, String message) {
     }
@@ -26,10 +29,14 @@ public class InvalidRequest extends ErrorResponseException {
 
     private static ProblemDetail problem(List<FieldError> errors) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "The request has " + errors.size() + " invalid field" + (errors.size() == 1 ? "" : "s") + ".");
+                "The request has " + errors.size() + " invalid field" + (errors.size() == 1 ? "" : "s")
+                        + (errors.size() > MAX_LISTED ? "; errors lists the first " + MAX_LISTED + "." : "."));
         problem.setType(TYPE);
         problem.setTitle("Invalid request");
-        problem.setProperty("errors", List.copyOf(errors));
+        problem.setProperty("errors", List.copyOf(errors.subList(0, Math.min(errors.size(), MAX_LISTED))));
+        if (errors.size() > MAX_LISTED) {
+            problem.setProperty("errors_not_listed", errors.size() - MAX_LISTED);
+        }
         return problem;
     }
 }
