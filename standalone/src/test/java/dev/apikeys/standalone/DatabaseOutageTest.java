@@ -68,10 +68,11 @@ class DatabaseOutageTest {
         properties.put("spring.datasource.url",
                 "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + EmbeddedPostgresServer.DATABASE);
         properties.put("spring.datasource.username", EmbeddedPostgresServer.USERNAME);
-        properties.put("spring.datasource.password", "");
+        properties.put("spring.datasource.password", postgres.password());
         service = StandaloneTestProperties.start(StandaloneApplication.class, properties);
         api = new Api(StandaloneTestProperties.port(service));
-        store = new JdbcTemplate(new DriverManagerDataSource(postgres.jdbcUrl(), EmbeddedPostgresServer.USERNAME, ""));
+        store = new JdbcTemplate(new DriverManagerDataSource(postgres.jdbcUrl(), EmbeddedPostgresServer.USERNAME,
+                postgres.password()));
     }
 
     @AfterAll

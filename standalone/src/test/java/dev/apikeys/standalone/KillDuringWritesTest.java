@@ -109,8 +109,10 @@ class KillDuringWritesTest {
         log.info("Started again on the same data, and answered reads {} ms after the start",
                 Duration.ofNanos(System.nanoTime() - restarting).toMillis());
 
+        String password = new EmbeddedPostgresServer(dataDir.resolve("postgres"), dataDir.resolve("postgres.log"))
+                .password();
         JdbcTemplate store = new JdbcTemplate(new DriverManagerDataSource(Postmaster.jdbcUrl(dataDir.resolve("postgres")),
-                EmbeddedPostgresServer.USERNAME, ""));
+                EmbeddedPostgresServer.USERNAME, password));
         Map<String, List<String>> stored = eventTypesPerKey(store);
         for (Map.Entry<String, List<String>> key : answered.entrySet()) {
             // Every answered write is there in order; at most the one in flight at the kill follows.

@@ -50,7 +50,7 @@ class EmbeddedInfrastructureStarter implements ApplicationListener<ApplicationPr
 
         if (!StringUtils.hasText(environment.getProperty(HMAC_SECRET))) {
             Path secretFile = dataDirectory.resolve("hmac-secret");
-            properties.put(HMAC_SECRET, new HmacSecretFile(secretFile).readOrCreate());
+            properties.put(HMAC_SECRET, new SecretFile(secretFile).readOrCreate());
             properties.put(HMAC_SECRET_FILE, secretFile.toString());
             log.info("Tokens are signed with the secret kept in {}", secretFile);
         }
@@ -96,7 +96,7 @@ class EmbeddedInfrastructureStarter implements ApplicationListener<ApplicationPr
             if (postgres != null) {
                 properties.put(DATASOURCE_URL, postgres.jdbcUrl());
                 properties.put("spring.datasource.username", EmbeddedPostgresServer.USERNAME);
-                properties.put("spring.datasource.password", "");
+                properties.put("spring.datasource.password", postgres.password());
             }
             if (kafkaBroker != null) {
                 properties.put(BOOTSTRAP_SERVERS, kafkaBroker.bootstrapServers());

@@ -27,11 +27,17 @@ import org.slf4j.LoggerFactory;
  * A PostgreSQL 17 server (zonky's binaries) whose data stays in one directory across restarts.
  * The postmaster is a daemon, so it outlives a JVM killed with {@code kill -9}; the next start
  * stops such an orphan before starting its own server on the same directory.
+ * <p>
+ * Every connection needs the password kept beside the data directory ({@value #PASSWORD_FILE},
+ * readable by its owner only): initdb trusts every local connection, which would make any local
+ * user a superuser, able to run programs as the service's user ({@code COPY ... TO PROGRAM}).
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
     public static final String DATABASE = "apikeys";
     public static final String USERNAME = "postgres";
+    static final String PASSWORD_FILE = "postgres-password";
+    private static final String HBA_HEADER = "# Written by the standalone service: every connection needs the password.";
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
     private static final Duration ORPHAN_SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
@@ -40,6 +46,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private final Path dataDirectory;
     private final Path serverLog;
+    private final SecretFile password;
     private EmbeddedPostgres postgres;
 
     /**
@@ -49,6 +56,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public EmbeddedPostgresServer(Path dataDirectory, Path serverLog) {
         this.dataDirectory = dataDirectory.toAbsolutePath().normalize();
         this.serverLog = serverLog.toAbsolutePath().normalize();
+        this.password = new SecretFile(this.dataDirectory.resolveSibling(PASSWORD_FILE));
     }
 
     public synchronized void start() {
@@ -72,7 +80,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_connections", "100")
+                    .setServerConfig("password_encryption", "scram-sha-256")
+                    .setConnectConfig("password", password())
                     .start();
+            requirePasswords();
             createDatabaseIfMissing();
         } catch (IOException e) {
             throw new UncheckedIOException("Embedded PostgreSQL did not start in " + dataDirectory, e);
@@ -104,11 +115,40 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return postgres != null;
     }
 
+    /** The password of user {@value #USERNAME}. */
+    public String password() {
+        return password.readOrCreate();
+    }
+
     public synchronized String jdbcUrl() {
         if (postgres == null) {
             throw new IllegalStateException("Embedded PostgreSQL is not running");
         }
         return "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + DATABASE;
+    }
+
+    /**
+     * On a cluster initdb just made (or one made before passwords were required), while it still
+     * trusts everyone: sets the password, then allows password logins only, on TCP and the socket.
+     */
+    private void requirePasswords() throws IOException {
+        Path hba = dataDirectory.resolve("pg_hba.conf");
+        if (Files.readAllLines(hba).stream().findFirst().filter(HBA_HEADER::equals).isPresent()) {
+            return;
+        }
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            // The password is URL-safe Base64: nothing in it needs quoting.
+            statement.execute("ALTER ROLE " + USERNAME + " PASSWORD '" + password() + "'");
+            Files.writeString(hba, String.join("\n", HBA_HEADER,
+                    "local all all scram-sha-256",
+                    "host all all 127.0.0.1/32 scram-sha-256",
+                    "host all all ::1/128 scram-sha-256", ""));
+            statement.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new IOException("Could not require passwords of " + dataDirectory, e);
+        }
+        log.info("Embedded PostgreSQL now requires the password kept in {}", dataDirectory.resolveSibling(PASSWORD_FILE));
     }
 
     private void createDatabaseIfMissing() throws IOException {

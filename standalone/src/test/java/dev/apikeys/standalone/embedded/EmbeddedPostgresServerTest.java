@@ -1,10 +1,12 @@
 package dev.apikeys.standalone.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -51,6 +53,30 @@ class EmbeddedPostgresServerTest {
 
         assertThat(server.jdbcUrl()).endsWith("/apikeys");
         assertThat(singleValue("SELECT name FROM kept")).isEqualTo("written before the restart");
+    }
+
+    @Test
+    void everyConnectionNeedsThePasswordOnlyItsOwnerCanRead() throws Exception {
+        server = new EmbeddedPostgresServer(dataDirectory.resolve("postgres"), dataDirectory.resolve("postgres.log"));
+        server.start();
+
+        assertThatThrownBy(() -> DriverManager.getConnection(server.jdbcUrl(), EmbeddedPostgresServer.USERNAME, ""))
+                .isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> DriverManager.getConnection(server.jdbcUrl(), EmbeddedPostgresServer.USERNAME,
+                "not-the-password")).isInstanceOf(SQLException.class);
+        assertThat(singleValue("SELECT 'with the password'")).isEqualTo("with the password");
+        Path passwordFile = dataDirectory.resolve("postgres-password");
+        assertThat(Files.readString(passwordFile).strip()).isEqualTo(server.password());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
+        assertThat(Files.readAllLines(dataDirectory.resolve("postgres").resolve("pg_hba.conf")))
+                .filteredOn(line -> !line.isBlank() && !line.startsWith("#"))
+                .isNotEmpty().allSatisfy(rule -> assertThat(rule).endsWith(" scram-sha-256"));
+
+        server.stop();
+        server.start();
+        assertThatThrownBy(() -> DriverManager.getConnection(server.jdbcUrl(), EmbeddedPostgresServer.USERNAME, ""))
+                .as("still after a restart").isInstanceOf(SQLException.class);
+        assertThat(singleValue("SELECT 'with the password'")).isEqualTo("with the password");
     }
 
     @Test
@@ -101,7 +127,7 @@ class EmbeddedPostgresServerTest {
         }
     }
 
-    private static boolean canConnect(String url) {
+    private boolean canConnect(String url) {
         try (Connection ignored = connect(url)) {
             return true;
         } catch (SQLException e) {
@@ -109,7 +135,7 @@ class EmbeddedPostgresServerTest {
         }
     }
 
-    private static Connection connect(String url) throws SQLException {
-        return DriverManager.getConnection(url, EmbeddedPostgresServer.USERNAME, "");
+    private Connection connect(String url) throws SQLException {
+        return DriverManager.getConnection(url, EmbeddedPostgresServer.USERNAME, server.password());
     }
 }

@@ -19,7 +19,8 @@ final class PostgresInChildJvm {
     public static void main(String[] args) throws Exception {
         EmbeddedPostgresServer server = new EmbeddedPostgresServer(Path.of(args[0]), Path.of(args[1]));
         server.start();
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), EmbeddedPostgresServer.USERNAME, "");
+        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), EmbeddedPostgresServer.USERNAME,
+                server.password());
              Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE survivor (name text)");
             statement.execute("INSERT INTO survivor VALUES ('written before kill -9')");

@@ -11,17 +11,18 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * The standalone service's token-signing secret: made once, from 48 random bytes, and kept in a
- * file only its owner can read, so tokens stay valid across restarts. The secret is the file's
- * text (URL-safe Base64, 64 characters); signers use its UTF-8 bytes as the HMAC key.
+ * A secret of the standalone service (its token-signing key, its embedded database's password):
+ * made once, from 48 random bytes, and kept in a file only its owner can read, so it stays the
+ * same across restarts. The secret is the file's text (URL-safe Base64, 64 characters); signers
+ * use its UTF-8 bytes as the HMAC key.
  */
-final class HmacSecretFile {
+final class SecretFile {
 
     private static final int SECRET_BYTES = 48;
 
     private final Path file;
 
-    HmacSecretFile(Path file) {
+    SecretFile(Path file) {
         this.file = file.toAbsolutePath().normalize();
     }
 
@@ -36,7 +37,7 @@ final class HmacSecretFile {
             }
             return secret;
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not read or create the HMAC secret in " + file, e);
+            throw new UncheckedIOException("Could not read or create the secret in " + file, e);
         }
     }
 
@@ -49,7 +50,7 @@ final class HmacSecretFile {
         new SecureRandom().nextBytes(random);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         Files.createDirectories(file.getParent());
-        Path temporary = Files.createTempFile(file.getParent(), ".hmac-secret", ".tmp",
+        Path temporary = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
             Files.writeString(temporary, secret + "\n", StandardCharsets.UTF_8);

@@ -10,7 +10,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class HmacSecretFileTest {
+class SecretFileTest {
 
     @TempDir
     Path dataDirectory;
@@ -19,7 +19,7 @@ class HmacSecretFileTest {
     void makesA48ByteSecretOnlyItsOwnerCanRead() throws Exception {
         Path file = dataDirectory.resolve("not-yet-there").resolve("hmac-secret");
 
-        String secret = new HmacSecretFile(file).readOrCreate();
+        String secret = new SecretFile(file).readOrCreate();
 
         assertThat(Base64.getUrlDecoder().decode(secret)).hasSize(48);
         assertThat(Files.readString(file, StandardCharsets.UTF_8).strip()).isEqualTo(secret);
@@ -32,10 +32,10 @@ class HmacSecretFileTest {
     @Test
     void keepsTheSecretItMadeOnce() {
         Path file = dataDirectory.resolve("hmac-secret");
-        String first = new HmacSecretFile(file).readOrCreate();
+        String first = new SecretFile(file).readOrCreate();
 
-        assertThat(new HmacSecretFile(file).readOrCreate()).isEqualTo(first);
-        assertThat(new HmacSecretFile(dataDirectory.resolve("other")).readOrCreate()).isNotEqualTo(first);
+        assertThat(new SecretFile(file).readOrCreate()).isEqualTo(first);
+        assertThat(new SecretFile(dataDirectory.resolve("other")).readOrCreate()).isNotEqualTo(first);
     }
 
     @Test
@@ -43,6 +43,6 @@ class HmacSecretFileTest {
         Path file = dataDirectory.resolve("hmac-secret");
         Files.writeString(file, "an-operator-chose-this-secret-of-40-bytes\n");
 
-        assertThat(new HmacSecretFile(file).readOrCreate()).isEqualTo("an-operator-chose-this-secret-of-40-bytes");
+        assertThat(new SecretFile(file).readOrCreate()).isEqualTo("an-operator-chose-this-secret-of-40-bytes");
     }
 }
