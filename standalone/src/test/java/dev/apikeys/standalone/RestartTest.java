@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,6 +38,8 @@ class RestartTest {
         Set<String> answeredCreates = ConcurrentHashMap.newKeySet();
         // Each key is toggled once; an unanswered toggle may or may not have landed, so only answered ones count.
         Map<String, Boolean> answeredDisabled = new ConcurrentHashMap<>();
+        // A stop may refuse a write (503, nothing stored); any other answer would be a lie about what was stored.
+        Queue<String> otherAnswers = new ConcurrentLinkedQueue<>();
 
         ConfigurableApplicationContext first = StandaloneTestProperties.start(StandaloneApplication.class, properties);
         Api api = new Api(StandaloneTestProperties.port(first));
@@ -46,6 +50,9 @@ class RestartTest {
                 try {
                     Api.Response created = api.post(KEYS, token, "{}");
                     if (created.status() != 201) {
+                        if (created.status() != 503) {
+                            otherAnswers.add("create: " + created.status() + " " + created.body());
+                        }
                         continue;
                     }
                     String id = created.json().get("id").asText();
@@ -55,6 +62,8 @@ class RestartTest {
                     if (toggled.status() == 200) {
                         answeredDisabled.put(id, toggled.json().get("disabled").asBoolean());
                         someWritesAnswered.countDown();
+                    } else if (toggled.status() != 503) {
+                        otherAnswers.add("toggle: " + toggled.status() + " " + toggled.body());
                     }
                 } catch (RuntimeException connectionGone) {
                     // The process is going away mid-request: that write was never answered.
@@ -67,6 +76,7 @@ class RestartTest {
         stopped.set(true);
         writer.join(Duration.ofSeconds(60).toMillis());
         assertThat(writer.isAlive()).isFalse();
+        assertThat(otherAnswers).as("writes answered neither as done nor as refused").isEmpty();
 
         ConfigurableApplicationContext second = StandaloneTestProperties.start(StandaloneApplication.class, properties);
         try {

@@ -103,22 +103,31 @@ class ReadModelRebuildTest {
         List<UUID> createdDuring = new CopyOnWriteArrayList<>();
         AtomicBoolean rebuilding = new AtomicBoolean(true);
         AtomicInteger readsDuring = new AtomicInteger();
+        // Each thread records why it stopped early: an error answer is a wrong answer too.
         Thread reader = new Thread(() -> {
-            while (rebuilding.get()) {
-                List<UUID> answered = List.copyOf(createdDuring);
-                Map<String, JsonNode> listed = byId(list(user));
-                readsDuring.incrementAndGet();
-                if (!listed.keySet().containsAll(expectedAfter)
-                        || !answered.stream().allMatch(key -> listed.containsKey(key.toString()))) {
-                    wrongAnswers.add("incomplete: " + listed.keySet());
+            try {
+                while (rebuilding.get()) {
+                    List<UUID> answered = List.copyOf(createdDuring);
+                    Map<String, JsonNode> listed = byId(list(user));
+                    readsDuring.incrementAndGet();
+                    if (!listed.keySet().containsAll(expectedAfter)
+                            || !answered.stream().allMatch(key -> listed.containsKey(key.toString()))) {
+                        wrongAnswers.add("incomplete: " + listed.keySet());
+                    }
                 }
+            } catch (RuntimeException e) {
+                wrongAnswers.add("reading failed: " + e);
             }
         });
         Thread writer = new Thread(() -> {
-            while (rebuilding.get()) {
-                UUID key = UUID.randomUUID();
-                append(event(key, 0, created(key, user, Instant.now())));
-                createdDuring.add(key);
+            try {
+                while (rebuilding.get()) {
+                    UUID key = UUID.randomUUID();
+                    append(event(key, 0, created(key, user, Instant.now())));
+                    createdDuring.add(key);
+                }
+            } catch (RuntimeException e) {
+                wrongAnswers.add("writing failed: " + e);
             }
         });
 
@@ -136,6 +145,7 @@ class ReadModelRebuildTest {
 
         assertThat(wrongAnswers).isEmpty();
         assertThat(readsDuring.get()).isPositive();
+        assertThat(createdDuring).isNotEmpty();
         Map<String, JsonNode> after = await().atMost(Duration.ofSeconds(30))
                 .until(() -> byId(list(user)), listed -> listed.size() == 5 + createdDuring.size());
         assertThat(after.get(keys.get(1).toString()).path("disabled").asBoolean()).isTrue();
@@ -151,13 +161,22 @@ class ReadModelRebuildTest {
                 .containsExactly("api_key fillfactor=80");
     }
 
-    /** The lock that keeps to one rebuild at a time is let go when it ends, on a pooled connection too. */
+    /**
+     * The lock that keeps to one rebuild at a time is let go when it ends, on a pooled connection
+     * too. Each rebuild that completes swaps a new table in, so a failed one shows as the same table.
+     */
     @Test
     void aRebuildCanFollowTheLastOne() {
         for (int run = 0; run < 3; run++) {
+            long tableBefore = liveTable();
             assertThat(rebuilds.start(ReadModelProjection.PROCESSOR)).as("run %d", run).isTrue();
             await().atMost(Duration.ofSeconds(120)).until(() -> !rebuilds.running(ReadModelProjection.PROCESSOR));
+            assertThat(liveTable()).as("run %d swapped its table in", run).isNotEqualTo(tableBefore);
         }
+    }
+
+    private long liveTable() {
+        return jdbc.queryForObject("select 'read_model.api_key'::regclass::oid::bigint", Long.class);
     }
 
     private List<String> storageParameters() {
