@@ -152,6 +152,9 @@ class BadRequestFuzzTest {
         if (response.status() >= 500) {
             return "server error " + response.status() + ": " + response.text();
         }
+        if (request.refused() && response.status() < 400) {
+            return "answered " + response.status() + " to a request it must refuse: " + response.text();
+        }
         if (response.status() < 400 || request.isHead()) {
             return null;
         }

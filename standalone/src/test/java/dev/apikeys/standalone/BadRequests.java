@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -30,8 +32,10 @@ final class BadRequests {
     /**
      * @param wire the request's bytes
      * @param description a readable account of the request, for a failure message
+     * @param refused whether the service must refuse it (a 4xx): it breaks HTTP's rules, or it calls
+     *        an endpoint that needs a token with one no service would accept
      */
-    record BadRequest(String method, byte[] wire, String description) {
+    record BadRequest(String method, byte[] wire, String description, boolean refused) {
 
         boolean isHead() {
             return method.equals("HEAD");
@@ -57,6 +61,8 @@ final class BadRequests {
     private final List<String> ownIds = new ArrayList<>();
     private final String ownToken;
     private final List<String> authorizations;
+    /** The Authorization values no endpoint that needs a token may take (null: none sent). */
+    private final Set<String> refusedAuthorizations = new HashSet<>();
 
     /**
      * @param owner the user whose token most requests to real endpoints carry
@@ -113,7 +119,8 @@ final class BadRequests {
         if (body != null) {
             headers.add(header("Content-Type", random.nextInt(5) > 0 ? "application/json" : contentType()));
         }
-        return request(call.method(), call.path(), headers, body, false);
+        return request(call.method(), call.path(), headers, body, false,
+                refusedAuthorizations.contains(authorization));
     }
 
     /** Any method, any path, any of the headers and bodies, within HTTP's rules. */
@@ -139,7 +146,8 @@ final class BadRequests {
             headers.add(oddHeader());
         }
         byte[] body = random.nextInt(3) == 0 ? null : body();
-        return request(method(), target(), headers, body, body != null && random.nextInt(20) == 0);
+        // Its path may be one that needs no token, or none at all: no verdict is known.
+        return request(method(), target(), headers, body, body != null && random.nextInt(20) == 0, false);
     }
 
     /** What HTTP itself or Tomcat's limits do not allow, which Tomcat or the firewall turn away. */
@@ -154,7 +162,8 @@ final class BadRequests {
         String target = random.nextInt(3) == 0
                 ? "/api/v1/me/apikeys/" + oneOf("a\"b", "<x>", "{id}", "a|b", "a\\b", "a^b", "`x`", utf8AsOctets("caf\u00e9"), "%")
                 : target();
-        switch (random.nextInt(7)) {
+        int breach = random.nextInt(7);
+        switch (breach) {
             case 0 -> headers.add(header("Big", "b".repeat(oneOf(9000, 20000))));
             case 1 -> {
                 for (int i = 0; i < 120; i++) {
@@ -168,12 +177,14 @@ final class BadRequests {
             default -> headers.add(header("Authorization", "Bearer " + "A".repeat(9000)));
         }
         byte[] body = random.nextBoolean() ? null : body();
-        return request(method, target, headers, body, false);
+        // HTTP allows octets above 0x7f in a header value, and the firewall checks only the headers read.
+        return request(method, target, headers, body, false, breach != 4);
     }
 
-    private BadRequest request(String method, String target, List<String[]> headers, byte[] body, boolean chunked) {
+    private BadRequest request(String method, String target, List<String[]> headers, byte[] body, boolean chunked,
+            boolean refused) {
         return new BadRequest(method, wire(method, target, headers, body, chunked),
-                describe(method, target, headers, body, chunked));
+                describe(method, target, headers, body, chunked), refused);
     }
 
     // --- request line ----------------------------------------------------------------------------
@@ -286,61 +297,68 @@ final class BadRequests {
         long inAnHour = Instant.now().plusSeconds(3600).getEpochSecond();
         List<String> values = new ArrayList<>();
         // No token at all, twice as often as any other.
-        values.add(null);
-        values.add(null);
+        refused(values, null);
+        refused(values, null);
         for (int i = 0; i < 4; i++) {
             values.add("Bearer " + Tokens.forUser("fuzz-user-" + i, "org-a"));
         }
         values.add("Bearer " + Tokens.forUser("fuzz-odd-organizations", ODD_ORGANIZATIONS.toArray(String[]::new)));
-        values.add("Bearer " + Tokens.withClaimsJson("{\"sub\": \"fuzz-unstorable-organizations\", \"exp\": " + inAnHour
+        refused(values, "Bearer " + Tokens.withClaimsJson("{\"sub\": \"fuzz-unstorable-organizations\", \"exp\": " + inAnHour
                 + ", \"org_ids\": [" + String.join(", ", UNSTORABLE_ORGANIZATIONS.stream().map(BadRequests::quoted).toList())
                 + "]}"));
         values.add("Bearer " + Tokens.verifier());
         values.add("Bearer " + Tokens.forService("fuzz-operator", "apikeys:admin"));
         values.add("Bearer " + Tokens.forService("fuzz-service", "apikeys:verify apikeys:admin openid"));
-        values.add("Bearer " + Tokens.expiredFor("fuzz-user-0"));
-        values.add("Bearer " + Tokens.signedWithAnotherSecret("fuzz-user-0"));
-        values.add("Bearer " + withClaims("sub", "u".repeat(256), "exp", inAnHour));
+        refused(values, "Bearer " + Tokens.expiredFor("fuzz-user-0"));
+        refused(values, "Bearer " + Tokens.signedWithAnotherSecret("fuzz-user-0"));
+        refused(values, "Bearer " + withClaims("sub", "u".repeat(256), "exp", inAnHour));
         values.add("Bearer " + withClaims("sub", "u".repeat(255), "exp", inAnHour));
-        values.add("Bearer " + withClaims("sub", "fuzz-\u0000-\u00fc", "exp", inAnHour));
-        values.add("Bearer " + Tokens.withClaimsJson("{\"sub\": \"fuzz-\\ud800\", \"exp\": " + inAnHour + "}"));
-        values.add("Bearer " + withClaims("sub", " ", "exp", inAnHour));
+        refused(values, "Bearer " + withClaims("sub", "fuzz-\u0000-\u00fc", "exp", inAnHour));
+        refused(values, "Bearer " + Tokens.withClaimsJson("{\"sub\": \"fuzz-\\ud800\", \"exp\": " + inAnHour + "}"));
+        refused(values, "Bearer " + withClaims("sub", " ", "exp", inAnHour));
+        // Spring turns a numeric sub into text: refused or not, no verdict is known here.
         values.add("Bearer " + withClaims("sub", 42, "exp", inAnHour));
-        values.add("Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", inAnHour, "org_ids", "org-a"));
-        values.add("Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", inAnHour, "org_ids", List.of(1, true)));
-        values.add("Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", inAnHour, "org_ids", List.of(Map.of("a", 1))));
-        values.add("Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", inAnHour, "org_ids", Map.of("a", "b")));
-        values.add("Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", inAnHour, "scope", List.of("apikeys:verify")));
-        values.add("Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", inAnHour, "scope", 7));
-        values.add("Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", "tomorrow"));
+        refused(values, "Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", inAnHour, "org_ids", "org-a"));
+        refused(values, "Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", inAnHour, "org_ids", List.of(1, true)));
+        refused(values, "Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", inAnHour, "org_ids", List.of(Map.of("a", 1))));
+        refused(values, "Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", inAnHour, "org_ids", Map.of("a", "b")));
+        refused(values, "Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", inAnHour, "scope", List.of("apikeys:verify")));
+        refused(values, "Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", inAnHour, "scope", 7));
+        refused(values, "Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", "tomorrow"));
         values.add("Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", Long.MAX_VALUE));
-        values.add("Bearer " + withClaims("sub", "fuzz-odd-claims"));
-        values.add("Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", inAnHour, "nbf", inAnHour));
+        refused(values, "Bearer " + withClaims("sub", "fuzz-odd-claims"));
+        refused(values, "Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", inAnHour, "nbf", inAnHour));
         values.add("Bearer " + withClaims("sub", "fuzz-odd-claims", "exp", inAnHour, "iat", "never"));
         String valid = Tokens.forUser("fuzz-user-0");
         String[] parts = valid.split("\\.");
-        values.add("Bearer " + base64Url("{\"alg\":\"none\"}") + "." + parts[1] + ".");
-        values.add("Bearer " + base64Url("{\"alg\":\"RS256\"}") + "." + parts[1] + "." + parts[2]);
-        values.add("Bearer " + parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 4));
-        values.add("Bearer " + parts[0] + "." + base64Url("[1,2,3]") + "." + parts[2]);
-        values.add("Bearer " + parts[0] + ".%%%." + parts[2]);
+        refused(values, "Bearer " + base64Url("{\"alg\":\"none\"}") + "." + parts[1] + ".");
+        refused(values, "Bearer " + base64Url("{\"alg\":\"RS256\"}") + "." + parts[1] + "." + parts[2]);
+        refused(values, "Bearer " + parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 4));
+        refused(values, "Bearer " + parts[0] + "." + base64Url("[1,2,3]") + "." + parts[2]);
+        refused(values, "Bearer " + parts[0] + ".%%%." + parts[2]);
         values.add("bearer " + valid);
         values.add("BEARER " + valid);
-        values.add("Bearer " + valid + " trailing");
-        values.add("Bearer " + valid + "," + valid);
-        values.add("Bearer\t" + valid);
-        values.add("Bearer");
-        values.add("Bearer ");
-        values.add("Bearer   ");
-        values.add("Bearer a.b.c");
-        values.add("Bearer ....");
-        values.add("Bearer eyJ" + "A".repeat(5000));
-        values.add("Bearer \u00ff\u00fe");
-        values.add("Bearer %00");
-        values.add("Basic dXNlcjpwYXNz");
-        values.add("Digest username=x");
-        values.add("");
+        refused(values, "Bearer " + valid + " trailing");
+        refused(values, "Bearer " + valid + "," + valid);
+        refused(values, "Bearer\t" + valid);
+        refused(values, "Bearer");
+        refused(values, "Bearer ");
+        refused(values, "Bearer   ");
+        refused(values, "Bearer a.b.c");
+        refused(values, "Bearer ....");
+        refused(values, "Bearer eyJ" + "A".repeat(5000));
+        refused(values, "Bearer \u00ff\u00fe");
+        refused(values, "Bearer %00");
+        refused(values, "Basic dXNlcjpwYXNz");
+        refused(values, "Digest username=x");
+        refused(values, "");
         return values;
+    }
+
+    /** An Authorization value every endpoint that needs a token refuses. */
+    private void refused(List<String> values, String authorization) {
+        values.add(authorization);
+        refusedAuthorizations.add(authorization);
     }
 
     private static String withClaims(Object... namesAndValues) {
