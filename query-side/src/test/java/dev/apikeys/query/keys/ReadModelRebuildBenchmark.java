@@ -1,6 +1,7 @@
 package dev.apikeys.query.keys;
 
 import dev.apikeys.query.QuerySideApplication;
+import dev.apikeys.query.SharedPostgres;
 import dev.apikeys.query.processing.Rebuilds;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -30,10 +31,9 @@ final class ReadModelRebuildBenchmark {
     public static void main(String[] args) throws Exception {
         System.setProperty("axoniq.update-checker.disabled", "true");
         String url = args.length > 0 ? args[0] : "jdbc:postgresql://127.0.0.1:5432/apikeys_bench";
-        String eventStoreDdl = new String(ReadModelRebuildBenchmark.class
-                .getResourceAsStream("/command-side-event-store.sql").readAllBytes());
-        JdbcTemplate setup = new JdbcTemplate(new org.springframework.jdbc.datasource.DriverManagerDataSource(
-                url, "postgres", ""));
+        org.springframework.jdbc.datasource.DriverManagerDataSource dataSource =
+                new org.springframework.jdbc.datasource.DriverManagerDataSource(url, "postgres", "");
+        JdbcTemplate setup = new JdbcTemplate(dataSource);
         setup.execute("drop schema if exists read_model cascade");
         // Two queries: a subquery naming a missing table fails even in a branch that is never taken.
         boolean exists = setup.queryForObject("select to_regclass('event_store.domain_event_entry') is not null",
@@ -43,7 +43,7 @@ final class ReadModelRebuildBenchmark {
                 : 0;
         if (stored != KEYS * 4L) {
             setup.execute("drop schema if exists event_store cascade");
-            setup.execute(eventStoreDdl);
+            SharedPostgres.migrateEventStore(dataSource);
             long generating = System.nanoTime();
             setup.execute(generate());
             System.out.printf("generated_events=%d in %d ms%n", KEYS * 4L, elapsedMillis(generating));

@@ -2,13 +2,12 @@ package dev.apikeys.query.processing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.apikeys.query.SharedPostgres;
 import dev.apikeys.query.processing.EventStoreIndex.Backlog;
 import dev.apikeys.query.processing.EventStoreIndex.Head;
 import dev.apikeys.query.processing.EventStoreIndex.IndexedEvent;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -29,9 +28,7 @@ class EventStoreIndexTest {
     static void storeWithAKeyItsUsageAndAnEventWithoutAggregate() throws IOException {
         postgres = EmbeddedPostgres.builder().start();
         NamedParameterJdbcTemplate jdbc = new NamedParameterJdbcTemplate(postgres.getPostgresDatabase());
-        try (InputStream ddl = EventStoreIndexTest.class.getResourceAsStream("/command-side-event-store.sql")) {
-            jdbc.getJdbcTemplate().execute(new String(ddl.readAllBytes(), StandardCharsets.UTF_8));
-        }
+        SharedPostgres.migrateEventStore(postgres.getPostgresDatabase());
         insert(jdbc, 1, UUID.randomUUID().toString(), KEY.toString(), 0, "ApiKey");
         insert(jdbc, 2, UUID.randomUUID().toString(), KEY + "/usage", 0, "ApiKeyUsage");
         insert(jdbc, 3, WITHOUT_AGGREGATE, WITHOUT_AGGREGATE, 0, null);
