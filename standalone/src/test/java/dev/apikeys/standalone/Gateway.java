@@ -21,9 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The split deployment's front door in tests, routing as deploy/gateway.conf does with several
- * instances behind each upstream: reads (GET, HEAD, the verify POST, the projections endpoint) go to
- * the query-side instances, everything else to the command-side instances, round robin, and past an
+ * The split deployment's front door in tests, routing by deploy/gateway.conf's own rules
+ * ({@link GatewayRoutes}) with several instances behind each upstream, round robin, and past an
  * instance that does not take the connection (nginx's {@code proxy_next_upstream error}).
  */
 final class Gateway implements AutoCloseable {
@@ -38,13 +37,13 @@ final class Gateway implements AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
             .build();
-    private final List<URI> commandSide;
-    private final List<URI> querySide;
+    private final GatewayRoutes routes = GatewayRoutes.read();
+    /** The instances behind each of the file's upstream blocks. */
+    private final Map<String, List<URI>> upstreams;
     private final AtomicInteger turn = new AtomicInteger();
 
     Gateway(List<URI> commandSide, List<URI> querySide) throws IOException {
-        this.commandSide = List.copyOf(commandSide);
-        this.querySide = List.copyOf(querySide);
+        this.upstreams = Map.of("command_side", List.copyOf(commandSide), "query_side", List.copyOf(querySide));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
         server.createContext("/", this::forward);
         server.setExecutor(threads);
@@ -58,10 +57,11 @@ final class Gateway implements AutoCloseable {
     private void forward(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            List<URI> upstreams = isRead(exchange) ? querySide : commandSide;
+            List<URI> instances = upstreams.get(routes.upstream(exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath()));
             int first = turn.getAndIncrement();
-            for (int attempt = 0; attempt < upstreams.size(); attempt++) {
-                URI upstream = upstreams.get(Math.floorMod(first + attempt, upstreams.size()));
+            for (int attempt = 0; attempt < instances.size(); attempt++) {
+                URI upstream = instances.get(Math.floorMod(first + attempt, instances.size()));
                 try {
                     answer(exchange, client.send(request(exchange, upstream, body),
                             HttpResponse.BodyHandlers.ofByteArray()));
@@ -75,13 +75,6 @@ final class Gateway implements AutoCloseable {
             }
             exchange.sendResponseHeaders(502, -1);
         }
-    }
-
-    private static boolean isRead(HttpExchange exchange) {
-        String method = exchange.getRequestMethod();
-        String path = exchange.getRequestURI().getRawPath();
-        return method.equals("GET") || method.equals("HEAD") || path.equals("/api/v1/apikeys/verify")
-                || path.startsWith("/actuator/projections");
     }
 
     private static HttpRequest request(HttpExchange exchange, URI upstream, byte[] body) {
