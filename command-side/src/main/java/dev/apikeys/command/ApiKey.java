@@ -3,6 +3,8 @@ package dev.apikeys.command;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 import static org.axonframework.modelling.command.AggregateLifecycle.createNew;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import dev.apikeys.command.quota.KeyQuota;
 import dev.apikeys.events.ApiKeyCreated;
 import dev.apikeys.events.ApiKeyDeleted;
@@ -24,7 +26,10 @@ import org.axonframework.spring.stereotype.Aggregate;
  * folds them into the key's {@link KeyState}. The quota and the clock arrive as handler parameters
  * (Spring beans).
  */
-@Aggregate(commandTargetResolver = "keyCommandTargetResolver")
+@Aggregate(commandTargetResolver = "keyCommandTargetResolver", snapshotTriggerDefinition = "apiKeySnapshots")
+// A snapshot is the key's fields as they are, written and read by the snapshot serializer (Jackson).
+@JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE)
 class ApiKey {
 
     @AggregateIdentifier

@@ -13,6 +13,9 @@ import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
 import org.axonframework.common.AxonThreadFactory;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.axonframework.messaging.interceptors.CorrelationDataInterceptor;
@@ -31,6 +34,7 @@ class CommandSideConfiguration {
     private static final int MAX_GROUP = 100;
     private static final int RETRIES = 10;
     private static final long RETRY_INTERVAL_MILLIS = 10;
+    static final int SNAPSHOT_AFTER_EVENTS = 100;
 
     /**
      * Axon's command bus, as its autoconfiguration builds it, inside a bus that handles concurrent
@@ -74,6 +78,16 @@ class CommandSideConfiguration {
                                         && (sql.getSQLState().startsWith("23") || sql.getSQLState().startsWith("40"))))
                         .build())
                 .build();
+    }
+
+    /**
+     * A key's aggregate is loaded from its latest snapshot and the events after it, so a command on
+     * a key with a long past costs no more than one on a new key. A snapshot is taken, after the
+     * commit, once a load and its command have handled this many events since the last one.
+     */
+    @Bean
+    SnapshotTriggerDefinition apiKeySnapshots(Snapshotter snapshotter) {
+        return new EventCountSnapshotTriggerDefinition(snapshotter, SNAPSHOT_AFTER_EVENTS);
     }
 
     /** The key a command is for, as it says itself. */

@@ -486,6 +486,45 @@ class CommandSideHttpTest {
         assertThat(send(port, "POST", BASE, token(user), "{}", null).statusCode()).isEqualTo(201);
     }
 
+    /**
+     * Taken after the commits on one instance, read by a load on the other: what the snapshot says
+     * (its name marked by hand here) is what the key is, and the events after it are applied.
+     */
+    @Test
+    void aKeyWithALongPastIsLoadedFromItsSnapshot() throws IOException {
+        String user = newUser();
+        HttpResponse<String> created = send(port, "POST", BASE, token(user, "org-1"),
+                "{\"name\":\"long past\",\"scopes\":[\"models:read\"],\"organization_id\":\"org-1\","
+                        + "\"expires_in_days\":30}", null);
+        String id = JSON.readTree(created.body()).get("id").asText();
+        JsonNode state = null;
+        int toggles = 2 * CommandSideConfiguration.SNAPSHOT_AFTER_EVENTS + 10;
+        for (int toggle = 1; toggle <= toggles; toggle++) {
+            HttpResponse<String> toggled = send(port, "PUT", BASE + "/" + id, token(user), null, null);
+            assertThat(toggled.statusCode()).isEqualTo(200);
+            state = JSON.readTree(toggled.body());
+        }
+        long snapshotAt = await().atMost(Duration.ofSeconds(10)).until(() -> database.queryForObject(
+                "select coalesce(max(sequence_number), -1) from event_store.snapshot_event_entry"
+                        + " where aggregate_identifier = ?", Long.class, id),
+                at -> at >= CommandSideConfiguration.SNAPSHOT_AFTER_EVENTS);
+        assertThat(snapshotAt).isLessThan(toggles);
+        database.update("update event_store.snapshot_event_entry set payload = convert_to(replace("
+                + "convert_from(payload, 'UTF8'), '\"long past\"', '\"from the snapshot\"'), 'UTF8')"
+                + " where aggregate_identifier = ?", id);
+
+        HttpResponse<String> onTheOther = send(secondPort(), "PUT", BASE + "/" + id, token(user), null, null);
+
+        assertThat(onTheOther.statusCode()).isEqualTo(200);
+        JsonNode loaded = JSON.readTree(onTheOther.body());
+        assertThat(loaded.get("name").asText()).isEqualTo("from the snapshot");
+        assertThat(loaded.get("disabled").asBoolean()).as("toggled once more than an even number of times").isTrue();
+        for (String field : List.of("id", "created_at", "user_id", "organization_id", "key_prefix", "scopes",
+                "expires_at")) {
+            assertThat(loaded.get(field)).as(field).isEqualTo(state.get(field));
+        }
+    }
+
     @Test
     void hundredConcurrentTogglesOnTwoInstancesAllSucceedAndAllApply() throws IOException {
         String user = newUser();
