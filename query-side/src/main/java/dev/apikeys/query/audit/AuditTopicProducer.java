@@ -2,6 +2,7 @@ package dev.apikeys.query.audit;
 
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -78,9 +79,7 @@ class AuditTopicProducer {
         }
         NewTopic topic = new NewTopic(properties.topic(), properties.partitions(), properties.replicationFactor())
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.multipliedBy(2).toMillis()))) {
+        try (Admin admin = Admin.create(adminSettings(properties))) {
             admin.createTopics(List.of(topic)).all().get(REQUEST_TIMEOUT.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
             log.info("Created audit topic {} ({} partitions, replication factor {})", properties.topic(),
                     properties.partitions(), properties.replicationFactor());
@@ -100,19 +99,35 @@ class AuditTopicProducer {
     /** Creating a producer does not connect, so the lock never waits on Kafka. */
     private synchronized Producer<String, byte[]> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
-                    ProducerConfig.CLIENT_ID_CONFIG, "apikeys-audit-publisher",
-                    // Idempotence keeps one key's records in order and free of producer-side duplicates.
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.MAX_BLOCK_MS_CONFIG, REQUEST_TIMEOUT.toMillis(),
-                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis(),
-                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis(),
-                    ProducerConfig.LINGER_MS_CONFIG, 5),
-                    new StringSerializer(), new ByteArraySerializer());
+            producer = new KafkaProducer<>(producerSettings(properties), new StringSerializer(),
+                    new ByteArraySerializer());
         }
         return producer;
+    }
+
+    /** The operator's client settings, then the publisher's own, which win. */
+    static Map<String, Object> producerSettings(AuditProperties properties) {
+        Map<String, Object> settings = new HashMap<>(properties.client());
+        settings.putAll(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
+                ProducerConfig.CLIENT_ID_CONFIG, "apikeys-audit-publisher",
+                // Idempotence keeps one key's records in order and free of producer-side duplicates.
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, REQUEST_TIMEOUT.toMillis(),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis(),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis(),
+                ProducerConfig.LINGER_MS_CONFIG, 5));
+        return settings;
+    }
+
+    static Map<String, Object> adminSettings(AuditProperties properties) {
+        Map<String, Object> settings = new HashMap<>(properties.client());
+        settings.putAll(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.multipliedBy(2).toMillis()));
+        return settings;
     }
 
     @PreDestroy

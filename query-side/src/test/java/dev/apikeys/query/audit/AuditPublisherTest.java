@@ -94,7 +94,7 @@ class AuditPublisherTest {
             return kafkaAnswer;
         });
         publisher = new AuditPublisher(table, producer,
-                new AuditProperties("apikeys.audit.v1", "/apikeys", "unused:9092", 3, (short) 1), eventStore);
+                new AuditProperties("apikeys.audit.v1", "/apikeys", "unused:9092", 3, (short) 1, Map.of()), eventStore);
     }
 
     @Test
