@@ -105,10 +105,8 @@ class AuditTopicProducer {
         return producer;
     }
 
-    /** The operator's client settings, then the publisher's own, which win. */
     static Map<String, Object> producerSettings(AuditProperties properties) {
-        Map<String, Object> settings = new HashMap<>(properties.client());
-        settings.putAll(Map.of(
+        return withClientSettings(properties, Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
                 ProducerConfig.CLIENT_ID_CONFIG, "apikeys-audit-publisher",
                 // Idempotence keeps one key's records in order and free of producer-side duplicates.
@@ -118,15 +116,19 @@ class AuditTopicProducer {
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis(),
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis(),
                 ProducerConfig.LINGER_MS_CONFIG, 5));
-        return settings;
     }
 
     static Map<String, Object> adminSettings(AuditProperties properties) {
-        Map<String, Object> settings = new HashMap<>(properties.client());
-        settings.putAll(Map.of(
+        return withClientSettings(properties, Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.multipliedBy(2).toMillis()));
+    }
+
+    /** The operator's client settings, then the publisher's own, which win. */
+    private static Map<String, Object> withClientSettings(AuditProperties properties, Map<String, Object> own) {
+        Map<String, Object> settings = new HashMap<>(properties.client());
+        settings.putAll(own);
         return settings;
     }
 
