@@ -60,9 +60,10 @@ public final class KeyStates {
         return ReadModelTable.replacing(jdbc, READ_MODEL, List.copyOf(columns), (row, number) -> read(row, true));
     }
 
-    /** Every key of the read model, streamed rather than held. */
-    public static void forEach(JdbcTemplate jdbc, Consumer<KeyState> action) {
-        jdbc.query("select * from read_model." + READ_MODEL, (RowCallbackHandler) row -> action.accept(read(row, true)));
+    /** Every key of the read model that is not deleted, streamed rather than held. */
+    public static void forEachLive(JdbcTemplate jdbc, Consumer<KeyState> action) {
+        jdbc.query("select * from read_model." + READ_MODEL + " where not deleted",
+                (RowCallbackHandler) row -> action.accept(read(row, true)));
     }
 
     /** A key's state from a row of either table. */

@@ -48,7 +48,7 @@ class UsageRecorder implements SchedulingConfigurer, SmartLifecycle {
     private volatile boolean running;
 
     /** The latest use of a key not recorded yet, and the service that verified it. */
-    private record Use(UUID keyId, Instant at, String verifiedBy) {
+    private record Use(UUID keyId, String userId, Instant at, String verifiedBy) {
 
         Use later(Use other) {
             return other.at.isAfter(at) ? other : this;
@@ -62,8 +62,8 @@ class UsageRecorder implements SchedulingConfigurer, SmartLifecycle {
     }
 
     /** Never blocks: the verification that calls it is on the hot path. */
-    void used(UUID keyId, Instant at, String verifiedBy) {
-        unrecorded.merge(keyId, new Use(keyId, at, verifiedBy), Use::later);
+    void used(KeyState key, Instant at, String verifiedBy) {
+        unrecorded.merge(key.keyId(), new Use(key.keyId(), key.userId(), at, verifiedBy), Use::later);
     }
 
     /** Ticks five times an interval, so a key is recorded at most a fifth of an interval late. */
@@ -149,15 +149,19 @@ class UsageRecorder implements SchedulingConfigurer, SmartLifecycle {
 
     /**
      * Each fact is the next of its key's usage stream as the keys in memory know it: should another
-     * instance have appended one meanwhile, the append fails, and a later tick tries again.
+     * instance have appended one meanwhile, the append fails, and a later tick tries again. A key
+     * deleted since its use is no longer in memory; the store says where its usage stream ends.
      */
     private List<DomainEventMessage<ApiKeyUsed>> facts(List<Use> uses) {
         return uses.stream()
                 .map(use -> {
                     KeyState key = keys.byId(use.keyId());
+                    String stream = ApiKeyUsageStream.of(use.keyId());
+                    long last = key != null
+                            ? key.position().usage()
+                            : eventStore.lastSequenceNumberFor(stream).orElse(-1L);
                     return (DomainEventMessage<ApiKeyUsed>) new GenericDomainEventMessage<>(ApiKeyUsageStream.TYPE,
-                            ApiKeyUsageStream.of(use.keyId()), key.position().usage() + 1,
-                            new ApiKeyUsed(use.keyId(), key.userId(), use.at()),
+                            stream, last + 1, new ApiKeyUsed(use.keyId(), use.userId(), use.at()),
                             MetaData.with(EventMetadata.ACTOR_ID, use.verifiedBy())
                                     .and(EventMetadata.CORRELATION_ID, UUID.randomUUID().toString()));
                 })

@@ -1,5 +1,6 @@
 package dev.apikeys.query.verify;
 
+import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyEvent;
 import dev.apikeys.events.KeyState;
 import java.util.Map;
@@ -9,9 +10,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Every key in memory, by hash: what a verification reads instead of the database. Each key is its
- * {@link KeyState}, kept only with what verification and usage need. Deleted keys stay as
- * tombstones, so that an older event arriving again cannot bring a key back. The feed of events
- * writes, one event at a time; any number of verifications read.
+ * {@link KeyState}, kept only with what verification and usage need. A deleted key stays as a
+ * tombstone, so that an older event arriving again cannot bring it back, only until the store's
+ * events in order reach its deletion: none of its events can come after that but usage facts,
+ * which bring back nothing. The feed of events writes, one event at a time; any number of
+ * verifications read.
  */
 @Component
 class VerifiableKeys {
@@ -47,6 +50,17 @@ class VerifiableKeys {
         KeyState after = before.apply(event, sequence);
         if (after != before) {
             keep(after);
+        }
+    }
+
+    /** Applies an event the store delivered in its order; a deletion there forgets the key. */
+    synchronized void applyInStoreOrder(ApiKeyEvent event, long sequence) {
+        apply(event, sequence);
+        if (event instanceof ApiKeyDeleted) {
+            String hash = hashById.remove(event.keyId());
+            if (hash != null) {
+                byHash.remove(hash);
+            }
         }
     }
 

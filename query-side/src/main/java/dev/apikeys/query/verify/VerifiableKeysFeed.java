@@ -25,10 +25,14 @@ import org.springframework.stereotype.Component;
 
 /**
  * Fills the keys in memory and keeps them current in every query-side instance: it loads the read
- * model, then follows the event store (a tailing stream, sharing the event store's one read) from
- * a position every segment of the read model had passed before the load. Events this process
- * writes are applied once committed, before their write answers. Each event applies once, however
- * often it arrives.
+ * model's live keys, then follows the event store (a tailing stream, sharing the event store's one
+ * read) from a position every segment of the read model had passed before the load. Events this
+ * process writes are applied once committed, before their write answers. Each event applies once,
+ * however often it arrives.
+ * <p>
+ * A key deleted before the load is not loaded: should the stream bring its creation again, its
+ * deletion follows, and no verification answers before the stream passed the writes that answered
+ * before it ({@link Freshness}).
  */
 @Component
 class VerifiableKeysFeed implements SmartLifecycle, Positions {
@@ -98,15 +102,21 @@ class VerifiableKeysFeed implements SmartLifecycle, Positions {
     /** Events this process appends: applied once their transaction committed. */
     private void published(List<? extends EventMessage<?>> events) {
         if (CurrentUnitOfWork.isStarted()) {
-            CurrentUnitOfWork.get().afterCommit(unitOfWork -> events.forEach(this::apply));
+            CurrentUnitOfWork.get().afterCommit(unitOfWork -> events.forEach(this::applyPublished));
         } else {
-            events.forEach(this::apply);
+            events.forEach(this::applyPublished);
         }
     }
 
-    private void apply(EventMessage<?> message) {
+    private void applyPublished(EventMessage<?> message) {
         if (message instanceof DomainEventMessage<?> event && event.getPayload() instanceof ApiKeyEvent key) {
             keys.apply(key, event.getSequenceNumber());
+        }
+    }
+
+    private void applyFollowed(EventMessage<?> message) {
+        if (message instanceof DomainEventMessage<?> event && event.getPayload() instanceof ApiKeyEvent key) {
+            keys.applyInStoreOrder(key, event.getSequenceNumber());
         }
     }
 
@@ -126,7 +136,7 @@ class VerifiableKeysFeed implements SmartLifecycle, Positions {
     private boolean load() {
         try {
             TrackingToken everySegmentPassed = tokens.passedByEverySegment(ReadModelProjection.PROCESSOR);
-            KeyStates.forEach(jdbc, keys::load);
+            KeyStates.forEachLive(jdbc, keys::load);
             position = everySegmentPassed;
             loaded = true;
             signal.signal();
@@ -146,7 +156,7 @@ class VerifiableKeysFeed implements SmartLifecycle, Positions {
                 if (events.hasNextAvailable(1, TimeUnit.SECONDS)) {
                     for (int run = 0; run < RUN && events.hasNextAvailable(); run++) {
                         TrackedEventMessage<?> event = events.nextAvailable();
-                        apply(event);
+                        applyFollowed(event);
                         position = event.trackingToken();
                     }
                     signal.signal();

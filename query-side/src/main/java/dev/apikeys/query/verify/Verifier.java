@@ -66,7 +66,7 @@ class Verifier {
         if (!Scopes.grant(key.scopes(), requiredScopes)) {
             return Verification.of(INSUFFICIENT_SCOPES, key);
         }
-        usage.used(key.keyId(), now, verifiedBy);
+        usage.used(key, now, verifiedBy);
         return Verification.of(VALID, key);
     }
 

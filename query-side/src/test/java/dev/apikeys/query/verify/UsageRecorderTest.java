@@ -4,17 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import dev.apikeys.events.ApiKeyCreated;
+import dev.apikeys.events.ApiKeyDeleted;
+import dev.apikeys.events.ApiKeyUsageStream;
 import dev.apikeys.events.ApiKeyUsed;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.EventStoreException;
@@ -95,6 +100,25 @@ class UsageRecorderTest {
         assertThat(recorded).containsExactlyInAnyOrderElementsOf(used);
     }
 
+    /** Its use came before its deletion, so it is a fact of its history, appended after the stream's last. */
+    @Test
+    void aKeyDeletedBeforeItsUseIsRecordedIsRecordedAfterItsUsageStreamsLastFact() {
+        UUID deleted = use(1).get(0);
+        keys.applyInStoreOrder(new ApiKeyDeleted(deleted, "user", AT), 1);
+        when(store.lastSequenceNumberFor(ApiKeyUsageStream.of(deleted))).thenReturn(Optional.of(6L));
+        List<DomainEventMessage<?>> appended = new ArrayList<>();
+        doAnswer(invocation -> appended.addAll(invocation.getArgument(0))).when(store).publish(anyList());
+
+        recorder.stop();
+
+        assertThat(keys.byId(deleted)).as("forgotten").isNull();
+        assertThat(appended).singleElement().satisfies(fact -> {
+            assertThat(fact.getAggregateIdentifier()).isEqualTo(ApiKeyUsageStream.of(deleted));
+            assertThat(fact.getSequenceNumber()).isEqualTo(7);
+            assertThat(fact.getPayload()).isEqualTo(new ApiKeyUsed(deleted, "user", AT));
+        });
+    }
+
     private void refuse(Predicate<List<UUID>> when, RuntimeException with) {
         refusal = when;
         refusedWith = with;
@@ -107,7 +131,7 @@ class UsageRecorderTest {
             UUID keyId = UUID.randomUUID();
             keys.apply(new ApiKeyCreated(keyId, "user", null, "", "sk_abcde", "hash-" + keyId, List.of(), null,
                     AT, null), 0);
-            recorder.used(keyId, AT, "service");
+            recorder.used(keys.byId(keyId), AT, "service");
             used.add(keyId);
         }
         return used;

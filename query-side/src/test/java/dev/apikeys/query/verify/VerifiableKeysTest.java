@@ -7,6 +7,7 @@ import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyRotated;
+import dev.apikeys.events.ApiKeyUsed;
 import dev.apikeys.events.KeyPosition;
 import dev.apikeys.events.KeyState;
 import java.time.Instant;
@@ -65,14 +66,40 @@ class VerifiableKeysTest {
         assertThat(keys.find(HASH).disabled()).isFalse();
     }
 
-    /** The feed replays events after a position the lookup table may already be past. */
+    /** The feed replays events after a position the read model's rows may already be past. */
     @Test
-    void aDeletedKeyLoadedFromTheTableIsNotRevivedByItsCreationSeenAgain() {
-        keys.load(row(false, true, 1));
+    void aKeyLoadedFromTheTableIsNotTakenBackByItsOlderEventsSeenAgain() {
+        keys.load(row(true, false, 1));
 
         keys.apply(created(), 0);
 
+        assertThat(keys.find(HASH).disabled()).isTrue();
+    }
+
+    /** This process's own deletion may come before the store's stream brings the key's creation again. */
+    @Test
+    void aKeyDeletedHereStaysDeletedUntilTheStoreDeliversItsDeletion() {
+        keys.apply(created(), 0);
+        keys.apply(new ApiKeyDeleted(KEY, "user-1", AT), 1);
+
+        keys.applyInStoreOrder(created(), 0);
         assertThat(keys.find(HASH).deleted()).isTrue();
+
+        keys.applyInStoreOrder(new ApiKeyDeleted(KEY, "user-1", AT), 1);
+        assertThat(keys.find(HASH)).isNull();
+        assertThat(keys.byId(KEY)).isNull();
+        assertThat(keys.size()).isZero();
+    }
+
+    @Test
+    void aForgottenKeyStaysGoneWhenItsUsageOrItsDeletionArriveAgain() {
+        keys.applyInStoreOrder(created(), 0);
+        keys.applyInStoreOrder(new ApiKeyDeleted(KEY, "user-1", AT), 1);
+
+        keys.apply(new ApiKeyDeleted(KEY, "user-1", AT), 1);
+        keys.applyInStoreOrder(new ApiKeyUsed(KEY, "user-1", AT), 0);
+
+        assertThat(keys.size()).isZero();
     }
 
     @Test

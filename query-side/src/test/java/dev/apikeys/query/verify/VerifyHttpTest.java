@@ -16,6 +16,8 @@ import dev.apikeys.query.SharedPostgres;
 import dev.apikeys.query.TestTokens;
 import dev.apikeys.events.KeyState;
 import dev.apikeys.query.KeyStates;
+import dev.apikeys.query.keys.ReadModelProjection;
+import dev.apikeys.query.processing.Positions;
 import dev.apikeys.query.processing.ProcessorTokens;
 import dev.apikeys.runtime.key.ApiKeyFormat;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +83,9 @@ class VerifyHttpTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    VerifiableKeys keysInMemory;
 
     private final ObjectMapper json = new ObjectMapper();
     private RestClient http;
@@ -203,13 +208,42 @@ class VerifyHttpTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             List<KeyState> rows = new java.util.ArrayList<>();
-            KeyStates.forEach(jdbc, row -> {
+            KeyStates.forEachLive(jdbc, row -> {
                 if (row.keyId().equals(keyId)) {
                     rows.add(row);
                 }
             });
             return rows.size() == 1 && rows.get(0).disabled() && rows.get(0).position().lifecycle() == 1;
         });
+    }
+
+    /** A deleted key costs no memory: this instance forgets it, and a fresh one never loads it. */
+    @Test
+    void aDeletedKeyLeavesMemoryAndIsNotLoadedAgain() throws Exception {
+        String key = newKey();
+        UUID keyId = created(key, List.of());
+        UUID liveId = created(newKey(), List.of());
+        assertThat(verify(key, List.of()).path("code").asText()).isEqualTo("VALID");
+        appendElsewhere(event(keyId, 1, new ApiKeyDeleted(keyId, user, Instant.now())));
+        assertThat(verify(key, List.of()).path("code").asText()).isEqualTo("NOT_FOUND");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> keysInMemory.byId(keyId) == null);
+        assertThat(keysInMemory.find(ApiKeyFormat.sha256Hex(key))).isNull();
+
+        // A fresh instance follows the store from where every segment of the read model is: past the deletion.
+        long deletion = jdbc.queryForObject("select max(global_index) from event_store.domain_event_entry", Long.class);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                Positions.indexOf(tokens.passedByEverySegment(ReadModelProjection.PROCESSOR)) >= deletion);
+        VerifiableKeys keys = new VerifiableKeys();
+        VerifiableKeysFeed feed = new VerifiableKeysFeed(eventStore, tokens, jdbc, keys);
+        feed.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !feed.now().positions().isEmpty());
+            assertThat(keys.byId(liveId)).isNotNull();
+            assertThat(keys.byId(keyId)).isNull();
+        } finally {
+            feed.stop();
+        }
     }
 
     private UUID created(String key, List<String> scopes) {
