@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * How the read model keeps {@link KeyState}s: one row per key, in table {@code read_model.api_key}
@@ -44,6 +45,9 @@ public final class KeyStates {
             new Column<>("last_sequence", "bigint", key -> key.position().lifecycle()),
             new Column<>("usage_sequence", "bigint", key -> key.position().usage()));
 
+    /** Rows a streamed read holds at a time. */
+    private static final int STREAMED_ROWS = 10_000;
+
     private static final Column<KeyState> HASH = new Column<>("key_hash", "text", KeyState::keyHash);
 
     private KeyStates() {
@@ -60,10 +64,16 @@ public final class KeyStates {
         return ReadModelTable.replacing(jdbc, READ_MODEL, List.copyOf(columns), (row, number) -> read(row, true));
     }
 
-    /** Every key of the read model that is not deleted, streamed rather than held. */
-    public static void forEachLive(JdbcTemplate jdbc, Consumer<KeyState> action) {
-        jdbc.query("select * from read_model." + READ_MODEL + " where not deleted",
-                (RowCallbackHandler) row -> action.accept(read(row, true)));
+    /**
+     * Every key of the read model that is not deleted, streamed rather than held: PostgreSQL's driver
+     * reads a result in parts only with a fetch size, inside a transaction.
+     */
+    public static void forEachLive(JdbcTemplate jdbc, TransactionOperations transactions, Consumer<KeyState> action) {
+        JdbcTemplate streaming = new JdbcTemplate(jdbc.getDataSource());
+        streaming.setFetchSize(STREAMED_ROWS);
+        transactions.executeWithoutResult(status -> streaming.query(
+                "select * from read_model." + READ_MODEL + " where not deleted",
+                (RowCallbackHandler) row -> action.accept(read(row, true))));
     }
 
     /** A key's state from a row of either table. */

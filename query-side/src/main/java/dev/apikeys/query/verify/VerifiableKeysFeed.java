@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Fills the keys in memory and keeps them current in every query-side instance: it loads the read
@@ -46,6 +47,7 @@ class VerifiableKeysFeed implements SmartLifecycle, Positions {
     private final EventStore eventStore;
     private final ProcessorTokens tokens;
     private final JdbcTemplate jdbc;
+    private final TransactionOperations transactions;
     private final VerifiableKeys keys;
     private final Signal signal = new Signal();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -54,10 +56,12 @@ class VerifiableKeysFeed implements SmartLifecycle, Positions {
     private volatile boolean loaded;
     private volatile TrackingToken position;
 
-    VerifiableKeysFeed(EventStore eventStore, ProcessorTokens tokens, JdbcTemplate jdbc, VerifiableKeys keys) {
+    VerifiableKeysFeed(EventStore eventStore, ProcessorTokens tokens, JdbcTemplate jdbc,
+            TransactionOperations transactions, VerifiableKeys keys) {
         this.eventStore = eventStore;
         this.tokens = tokens;
         this.jdbc = jdbc;
+        this.transactions = transactions;
         this.keys = keys;
     }
 
@@ -136,7 +140,7 @@ class VerifiableKeysFeed implements SmartLifecycle, Positions {
     private boolean load() {
         try {
             TrackingToken everySegmentPassed = tokens.passedByEverySegment(ReadModelProjection.PROCESSOR);
-            KeyStates.forEachLive(jdbc, keys::load);
+            KeyStates.forEachLive(jdbc, transactions, keys::load);
             position = everySegmentPassed;
             loaded = true;
             signal.signal();

@@ -50,7 +50,7 @@ final class VerifierBenchmark {
                 new VerificationProperties.Verify(Duration.ofSeconds(1), false),
                 new VerificationProperties.Usage(Duration.ofSeconds(5)));
         Freshness fresh = new Freshness(new CatchUp(new StoreHead(indexes -> new EventStoreIndex.Head(-1, Set.of())),
-                (after, head, gaps) -> List.of(), () -> { }), new VerifiableKeysFeed(null, null, null, keys),
+                (after, head, gaps) -> List.of(), () -> { }), new VerifiableKeysFeed(null, null, null, null, keys),
                 properties);
         Verifier verifier = new Verifier(keys, fresh, new UsageRecorder(null, keys, properties), Clock.systemUTC(),
                 properties);

@@ -35,7 +35,7 @@ class VerifierTest {
             throw new IllegalStateException("connection refused");
         }
         return new EventStoreIndex.Head(-1, Set.of());
-    }), (after, head, gaps) -> List.of(), () -> { }), new VerifiableKeysFeed(null, null, null, keys), properties);
+    }), (after, head, gaps) -> List.of(), () -> { }), new VerifiableKeysFeed(null, null, null, null, keys), properties);
     private final Verifier verifier = new Verifier(keys, freshness, new UsageRecorder(null, keys, properties),
             Clock.fixed(NOW, ZoneOffset.UTC), properties);
 

@@ -196,7 +196,7 @@ class VerifyHttpTest {
 
         // As another instance starting now would: the table, then the store after every segment's position.
         VerifiableKeys keys = new VerifiableKeys();
-        VerifiableKeysFeed feed = new VerifiableKeysFeed(eventStore, tokens, jdbc, keys);
+        VerifiableKeysFeed feed = new VerifiableKeysFeed(eventStore, tokens, jdbc, transaction, keys);
         feed.start();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -208,7 +208,7 @@ class VerifyHttpTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             List<KeyState> rows = new java.util.ArrayList<>();
-            KeyStates.forEachLive(jdbc, row -> {
+            KeyStates.forEachLive(jdbc, transaction, row -> {
                 if (row.keyId().equals(keyId)) {
                     rows.add(row);
                 }
@@ -235,7 +235,7 @@ class VerifyHttpTest {
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 Positions.indexOf(tokens.passedByEverySegment(ReadModelProjection.PROCESSOR)) >= deletion);
         VerifiableKeys keys = new VerifiableKeys();
-        VerifiableKeysFeed feed = new VerifiableKeysFeed(eventStore, tokens, jdbc, keys);
+        VerifiableKeysFeed feed = new VerifiableKeysFeed(eventStore, tokens, jdbc, transaction, keys);
         feed.start();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> !feed.now().positions().isEmpty());
