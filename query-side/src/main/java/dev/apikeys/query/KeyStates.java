@@ -58,10 +58,11 @@ public final class KeyStates {
         return SHOWN;
     }
 
-    public static ReadModelTable<KeyState> readModel(JdbcTemplate jdbc) {
+    /** The columns of a key's state, the id first, the hash last. */
+    public static List<Column<KeyState>> withHash() {
         List<Column<KeyState>> columns = new ArrayList<>(SHOWN);
         columns.add(HASH);
-        return ReadModelTable.replacing(jdbc, READ_MODEL, List.copyOf(columns), (row, number) -> read(row, true));
+        return List.copyOf(columns);
     }
 
     /**

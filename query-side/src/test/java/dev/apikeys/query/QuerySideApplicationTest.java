@@ -118,7 +118,7 @@ class QuerySideApplicationTest {
         assertThat(readModelFlyway.info().applied())
                 .filteredOn(migration -> migration.getVersion() != null)
                 .extracting(migration -> migration.getVersion().getVersion())
-                .containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+                .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9");
         assertThat(readModelFlyway.info().pending()).isEmpty();
     }
 

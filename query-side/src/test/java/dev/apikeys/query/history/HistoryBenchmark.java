@@ -81,7 +81,7 @@ class HistoryBenchmark {
     JdbcTemplate jdbc;
 
     @Autowired
-    StoredKeyEvents storedKeyEvents;
+    KeyHistory keyHistory;
 
     @Autowired
     KeysAsOf keysAsOf;
@@ -182,7 +182,8 @@ class HistoryBenchmark {
                     row.getBytes("payload");
                     row.getBytes("meta_data");
                 })));
-        print("  StoredKeyEvents.of each key (storage engine + decode)", time(30, () -> keys.forEach(storedKeyEvents::of)));
+        print("  KeyHistory.of each key (storage engine + decode)",
+                time(30, () -> keys.forEach(key -> keyHistory.of(key, user, -1, EVENTS_PER_KEY))));
         print("  KeysAsOf.of (ids + sql + decode + fold)", time(30, () -> keysAsOf.of(user, middle)));
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long cpu = threads.getCurrentThreadCpuTime();

@@ -1,6 +1,7 @@
 package dev.apikeys.query.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +18,7 @@ import dev.apikeys.query.TestTokens;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -36,6 +38,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -72,6 +75,9 @@ class HistoryHttpTest {
 
     @Autowired
     TransactionTemplate transaction;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     private final ObjectMapper json = new ObjectMapper();
     private RestClient http;
@@ -171,6 +177,92 @@ class HistoryHttpTest {
         assertThat(sequences(get(user, nextPage(exact)))).containsExactlyElementsOf(range(100, 150));
         assertThat(sequences(get(user, API + "/" + keyId + "/history?limit=1000"))).hasSize(150);
         assertThat(sequences(get(user, API + "/" + keyId + "/history?after=149"))).isEmpty();
+    }
+
+    /**
+     * Pages past the first thousand entries read from the mark before them, numbered as from the
+     * start; "as of" folds from the marks, skipping only blocks that all happened later. Entry 1500
+     * is a use that happened long before the entries around it, stored late.
+     */
+    @Test
+    void aLongHistoryIsPagedAndLookedBackAtAsIfReadFromTheStart() throws Exception {
+        UUID keyId = UUID.randomUUID();
+        List<String> expected = new ArrayList<>();
+        List<Instant> times = new ArrayList<>();
+        List<DomainEventMessage<?>> events = new ArrayList<>();
+        long lifecycle = 0;
+        long usage = 0;
+        for (int entry = 0; entry < 2_600; entry++) {
+            Instant at = T0.plusSeconds(entry == 1_500 ? 100 : entry);
+            times.add(at);
+            if (entry == 0) {
+                events.add(lifecycle(keyId, lifecycle++, created(keyId, at, null, null)));
+                expected.add("apikey.created");
+            } else if (entry % 3 == 0) {
+                events.add(usage(keyId, usage++, new ApiKeyUsed(keyId, user, at)));
+                expected.add("apikey.used");
+            } else {
+                boolean disable = lifecycle % 2 == 1;
+                events.add(lifecycle(keyId, lifecycle++, disable
+                        ? new ApiKeyDisabled(keyId, user, at) : new ApiKeyEnabled(keyId, user, at)));
+                expected.add(disable ? "apikey.disabled" : "apikey.enabled");
+            }
+            if (events.size() == 100) {
+                appendElsewhere(events.toArray(DomainEventMessage[]::new));
+                events.clear();
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "select count(*) from read_model.key_history_mark where key_id = ?", Long.class, keyId) == 2);
+
+        List<String> types = new ArrayList<>();
+        String page = API + "/" + keyId + "/history?limit=1000";
+        for (int pages = 0; page != null; pages++) {
+            assertThat(pages).isLessThan(3);
+            ResponseEntity<String> answer = get(user, page);
+            assertThat(sequences(answer)).containsExactlyElementsOf(range(types.size(), types.size()
+                    + json.readTree(answer.getBody()).size()));
+            types.addAll(types(answer));
+            page = answer.getHeaders().getFirst(HttpHeaders.LINK) == null ? null : nextPage(answer);
+        }
+        assertThat(types).containsExactlyElementsOf(expected);
+        assertThat(sequences(get(user, API + "/" + keyId + "/history?after=1499&limit=7")))
+                .containsExactlyElementsOf(range(1500, 1507));
+        assertThat(types(get(user, API + "/" + keyId + "/history?after=1997&limit=5")))
+                .containsExactlyElementsOf(expected.subList(1998, 2003));
+        assertThat(sequences(get(user, API + "/" + keyId + "/history?after=2599"))).isEmpty();
+        assertThat(get(user.concat("-not"), API + "/" + keyId + "/history?after=2100").getStatusCode().value())
+                .isEqualTo(404);
+
+        for (long second : new long[] {50, 100, 999, 1_000, 1_499, 1_500, 2_001, 2_599}) {
+            Instant asOf = T0.plusSeconds(second).plusMillis(500);
+            boolean disabled = false;
+            Instant lastUsedAt = null;
+            for (int entry = 1; entry < expected.size(); entry++) {
+                Instant at = times.get(entry);
+                if (!at.isAfter(asOf)) {
+                    disabled = expected.get(entry).equals("apikey.used") ? disabled
+                            : expected.get(entry).equals("apikey.disabled");
+                    lastUsedAt = expected.get(entry).equals("apikey.used") && (lastUsedAt == null || at.isAfter(lastUsedAt))
+                            ? at : lastUsedAt;
+                }
+            }
+            JsonNode key = single(asOf(asOf));
+            assertThat(key.path("disabled").asBoolean()).as("disabled as of %s", asOf).isEqualTo(disabled);
+            assertThat(Instant.parse(key.path("last_used_at").asText())).as("last used as of %s", asOf)
+                    .isEqualTo(lastUsedAt);
+        }
+    }
+
+    /** A mark where the key's streams do not divide (as a position that was off would leave) is passed over. */
+    @Test
+    void aMarkThatDoesNotDivideTheStreamsIsPassedOver() throws Exception {
+        UUID keyId = toggledKey(150);
+        jdbc.update("insert into read_model.key_history_mark (key_id, sequence, lifecycle, usage, state) values (?, 100, 50, 7, ?::jsonb)",
+                keyId, "{\"userId\": \"" + user + "\", \"scopes\": [], \"position\": {\"lifecycle\": 49, \"usage\": 6}}");
+
+        assertThat(sequences(get(user, API + "/" + keyId + "/history?after=120")))
+                .containsExactlyElementsOf(range(121, 150));
     }
 
     @ParameterizedTest
@@ -350,6 +442,13 @@ class HistoryHttpTest {
         List<Long> sequences = new ArrayList<>();
         json.readTree(answer.getBody()).forEach(entry -> sequences.add(entry.path("sequence").asLong()));
         return sequences;
+    }
+
+    private List<String> types(ResponseEntity<String> answer) throws Exception {
+        assertThat(answer.getStatusCode().value()).as(answer.getBody()).isEqualTo(200);
+        List<String> types = new ArrayList<>();
+        json.readTree(answer.getBody()).forEach(entry -> types.add(entry.path("type").asText()));
+        return types;
     }
 
     private static List<Long> range(long from, long to) {

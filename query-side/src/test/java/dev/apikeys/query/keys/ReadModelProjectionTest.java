@@ -16,6 +16,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,7 +43,7 @@ class ReadModelProjectionTest {
     static void readModel() throws IOException {
         postgres = ReadModelDatabase.start();
         jdbc = new JdbcTemplate(postgres.getPostgresDatabase());
-        projection = new ReadModelProjection(jdbc);
+        projection = new ReadModelProjection(jdbc, new HistoryMarks(jdbc));
     }
 
     @AfterAll
@@ -216,6 +217,38 @@ class ReadModelProjectionTest {
         projection.apply(List.of(creation, use), LIVE);
 
         assertThat(instant(row(), "last_used_at")).isEqualTo(CREATED_AT.plusSeconds(1));
+    }
+
+    /** Entries 1..2499 alternate between the two streams: odd ones the key's own, even ones usage facts. */
+    @Test
+    void everyThousandthEntryMarksWhereTheKeysTwoStreamsStandOnceForAll() {
+        List<SequencedEvent> events = new ArrayList<>();
+        events.add(new SequencedEvent(created(), 0));
+        long lifecycle = 1;
+        long usage = 0;
+        for (int entry = 1; entry < 2_500; entry++) {
+            Instant at = CREATED_AT.plusSeconds(entry);
+            events.add(entry % 2 == 0
+                    ? new SequencedEvent(new ApiKeyUsed(key, "user-1", at), usage++)
+                    : new SequencedEvent(lifecycle % 2 == 1 ? new ApiKeyDisabled(key, "user-1", at)
+                            : new ApiKeyEnabled(key, "user-1", at), lifecycle++));
+        }
+
+        projection.apply(events.subList(0, 1_500), LIVE);
+        projection.apply(events.subList(1_000, 2_500), LIVE);
+
+        assertThat(jdbc.queryForList("select sequence, lifecycle, usage, earliest, latest,"
+                + " (state -> 'position' ->> 'lifecycle')::bigint as applied, state ->> 'keyHash' is not null as hash"
+                + " from read_model.key_history_mark where key_id = ?"
+                + " order by sequence", key)).containsExactly(
+                Map.of("sequence", 1_000L, "lifecycle", 501L, "usage", 499L, "earliest", at(0), "latest", at(999),
+                        "applied", 500L, "hash", false),
+                Map.of("sequence", 2_000L, "lifecycle", 1_001L, "usage", 999L, "earliest", at(1_000),
+                        "latest", at(1_999), "applied", 1_000L, "hash", false));
+    }
+
+    private static Timestamp at(long second) {
+        return Timestamp.from(CREATED_AT.plusSeconds(second));
     }
 
     private void apply(SequencedEvent event) {
