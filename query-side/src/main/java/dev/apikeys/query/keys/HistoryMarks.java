@@ -1,8 +1,5 @@
 package dev.apikeys.query.keys;
 
-import static dev.apikeys.query.ReadModelTable.instant;
-import static dev.apikeys.query.ReadModelTable.timestamp;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -15,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -69,9 +67,28 @@ public class HistoryMarks {
                 new Column<>("lifecycle", "bigint", Mark::lifecycle),
                 new Column<>("usage", "bigint", Mark::usage),
                 new Column<>("state", "jsonb", mark -> json(mark.state())),
-                new Column<>("earliest", "timestamptz", mark -> timestamp(mark.earliest())),
-                new Column<>("latest", "timestamptz", mark -> timestamp(mark.latest()))), null,
+                new Column<>("earliest", "bigint", mark -> floorMicros(mark.earliest())),
+                new Column<>("latest", "bigint", mark -> ceilMicros(mark.latest()))), null,
                 "on conflict do nothing");
+    }
+
+    /**
+     * A time as microseconds since the epoch (PostgreSQL keeps no finer), rounded down: an earliest
+     * time kept is never after the real one, so no block is passed over that holds the instant.
+     */
+    static Long floorMicros(Instant at) {
+        return at == null ? null : at.getEpochSecond() * 1_000_000 + at.getNano() / 1_000;
+    }
+
+    /** Rounded up: a latest time kept is never before the real one. */
+    static Long ceilMicros(Instant at) {
+        return at == null ? null : floorMicros(at) + (at.getNano() % 1_000 == 0 ? 0 : 1);
+    }
+
+    /** A column of microseconds since the epoch; null for SQL's. */
+    static Instant micros(ResultSet row, String column) throws SQLException {
+        long micros = row.getLong(column);
+        return row.wasNull() ? null : Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
     }
 
     /** The number a key's next event has in its history, once {@code applied} of its events are. */
@@ -113,7 +130,7 @@ public class HistoryMarks {
         try {
             return new Mark(row.getObject("key_id", UUID.class), row.getLong("sequence"), row.getLong("lifecycle"),
                     row.getLong("usage"), JSON.readValue(row.getString("state"), KeyState.class),
-                    instant(row.getTimestamp("earliest")), instant(row.getTimestamp("latest")));
+                    micros(row, "earliest"), micros(row, "latest"));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A mark's state is a key state in JSON", e);
         }

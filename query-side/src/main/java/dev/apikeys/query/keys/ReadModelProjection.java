@@ -1,8 +1,5 @@
 package dev.apikeys.query.keys;
 
-import static dev.apikeys.query.ReadModelTable.instant;
-import static dev.apikeys.query.ReadModelTable.timestamp;
-
 import dev.apikeys.events.KeyPosition;
 import dev.apikeys.events.KeyState;
 import dev.apikeys.query.KeyStates;
@@ -52,11 +49,11 @@ public class ReadModelProjection implements BatchProjection {
     ReadModelProjection(JdbcTemplate jdbc, HistoryMarks marks) {
         List<Column<Row>> columns = new ArrayList<>(KeyStates.withHash().stream().map(column -> column.of(Row::state))
                 .toList());
-        columns.add(new Column<>("block_earliest", "timestamptz", row -> timestamp(row.blockEarliest())));
-        columns.add(new Column<>("block_latest", "timestamptz", row -> timestamp(row.blockLatest())));
+        columns.add(new Column<>("block_earliest", "bigint", row -> HistoryMarks.floorMicros(row.blockEarliest())));
+        columns.add(new Column<>("block_latest", "bigint", row -> HistoryMarks.ceilMicros(row.blockLatest())));
         this.keys = ReadModelTable.replacing(jdbc, KeyStates.READ_MODEL, columns, (row, number) -> new Row(
-                KeyStates.read(row, true), instant(row.getTimestamp("block_earliest")),
-                instant(row.getTimestamp("block_latest"))));
+                KeyStates.read(row, true), HistoryMarks.micros(row, "block_earliest"),
+                HistoryMarks.micros(row, "block_latest")));
         this.marks = marks;
     }
 

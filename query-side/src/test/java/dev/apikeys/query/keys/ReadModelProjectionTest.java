@@ -241,14 +241,14 @@ class ReadModelProjectionTest {
                 + " (state -> 'position' ->> 'lifecycle')::bigint as applied, state ->> 'keyHash' is not null as hash"
                 + " from read_model.key_history_mark where key_id = ?"
                 + " order by sequence", key)).containsExactly(
-                Map.of("sequence", 1_000L, "lifecycle", 501L, "usage", 499L, "earliest", at(0), "latest", at(999),
+                Map.of("sequence", 1_000L, "lifecycle", 501L, "usage", 499L, "earliest", micros(0), "latest", micros(999),
                         "applied", 500L, "hash", false),
-                Map.of("sequence", 2_000L, "lifecycle", 1_001L, "usage", 999L, "earliest", at(1_000),
-                        "latest", at(1_999), "applied", 1_000L, "hash", false));
+                Map.of("sequence", 2_000L, "lifecycle", 1_001L, "usage", 999L, "earliest", micros(1_000),
+                        "latest", micros(1_999), "applied", 1_000L, "hash", false));
     }
 
-    private static Timestamp at(long second) {
-        return Timestamp.from(CREATED_AT.plusSeconds(second));
+    private static long micros(long second) {
+        return CREATED_AT.plusSeconds(second).toEpochMilli() * 1_000;
     }
 
     private void apply(SequencedEvent event) {
