@@ -11,7 +11,9 @@ import dev.apikeys.query.ReadModelTable.Column;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -47,6 +49,8 @@ public final class KeyStates {
 
     /** Rows a streamed read holds at a time. */
     private static final int STREAMED_ROWS = 10_000;
+    /** Different sets of scopes a load keeps one list of, at most: a bound on what sharing holds. */
+    private static final int SHARED_SCOPE_LISTS = 10_000;
 
     private static final Column<KeyState> HASH = new Column<>("key_hash", "text", KeyState::keyHash);
 
@@ -66,15 +70,33 @@ public final class KeyStates {
     }
 
     /**
-     * Every key of the read model that is not deleted, streamed rather than held: PostgreSQL's driver
-     * reads a result in parts only with a fetch size, inside a transaction.
+     * Every key of the read model that is not deleted, with what verification keeps of it (the rest
+     * null), streamed rather than held: PostgreSQL's driver reads a result in parts only with a
+     * fetch size, inside a transaction. Keys with the same scopes share one list, up to
+     * {@value #SHARED_SCOPE_LISTS} different ones.
      */
-    public static void forEachLive(JdbcTemplate jdbc, TransactionOperations transactions, Consumer<KeyState> action) {
+    public static void forEachVerifiable(JdbcTemplate jdbc, TransactionOperations transactions,
+            Consumer<KeyState> action) {
         JdbcTemplate streaming = new JdbcTemplate(jdbc.getDataSource());
         streaming.setFetchSize(STREAMED_ROWS);
-        transactions.executeWithoutResult(status -> streaming.query(
-                "select * from read_model." + READ_MODEL + " where not deleted",
-                (RowCallbackHandler) row -> action.accept(read(row, true))));
+        Map<String, List<String>> scopeLists = new HashMap<>();
+        transactions.executeWithoutResult(status -> streaming.query("""
+                select id, user_id, organization_id, key_hash, scopes, expires_at, disabled, last_sequence,
+                       usage_sequence
+                  from read_model.api_key where not deleted""", (RowCallbackHandler) row -> {
+            String json = row.getString("scopes");
+            List<String> scopes = scopeLists.get(json);
+            if (scopes == null) {
+                scopes = List.copyOf(scopes(json));
+                if (scopeLists.size() < SHARED_SCOPE_LISTS) {
+                    scopeLists.put(json, scopes);
+                }
+            }
+            action.accept(new KeyState(row.getObject("id", UUID.class), row.getString("user_id"),
+                    row.getString("organization_id"), null, null, row.getString("key_hash"), scopes, null, null,
+                    instant(row.getTimestamp("expires_at")), null, null, row.getBoolean("disabled"), false,
+                    new KeyPosition(row.getLong("last_sequence"), row.getLong("usage_sequence"))));
+        }));
     }
 
     /** A key's state from a row of either table. */

@@ -140,7 +140,7 @@ class VerifiableKeysFeed implements SmartLifecycle, Positions {
     private boolean load() {
         try {
             TrackingToken everySegmentPassed = tokens.passedByEverySegment(ReadModelProjection.PROCESSOR);
-            KeyStates.forEachLive(jdbc, transactions, keys::load);
+            KeyStates.forEachVerifiable(jdbc, transactions, keys::load);
             position = everySegmentPassed;
             loaded = true;
             signal.signal();
