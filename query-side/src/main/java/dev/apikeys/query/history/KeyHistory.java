@@ -33,7 +33,8 @@ class KeyHistory {
      *         404 as the command side's, so neither reveals that someone else's key exists
      */
     List<HistoryEntry> of(UUID keyId, String userId, long after, int limit) {
-        Mark mark = marks.atOrBefore(keyId, after + 1);
+        // Saturating: after + 1 would overflow to the start for the largest after, and read everything.
+        Mark mark = marks.atOrBefore(keyId, after == Long.MAX_VALUE ? after : after + 1);
         List<HistoryEntry> page = page(mark, userId, after, limit);
         return page != null ? page : page(Mark.start(keyId), userId, after, limit);
     }
