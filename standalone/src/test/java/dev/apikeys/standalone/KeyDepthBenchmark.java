@@ -20,6 +20,7 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.messaging.MetaData;
+import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -37,7 +38,7 @@ class KeyDepthBenchmark {
     private static final int[] DEPTHS = {10, 100, 1_000, 10_000, 100_000};
     private static final int TIMES = 30;
 
-    @org.junit.jupiter.api.Test
+    @Test
     void timesOneKeyAtEachDepth() {
         ConfigurableApplicationContext context = StandaloneTestProperties.start(
                 StandaloneTestProperties.fresh(100), StandaloneApplication.class);
