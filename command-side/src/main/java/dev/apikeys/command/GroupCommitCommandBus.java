@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * appended together as the transaction commits; then each caller gets its own answer. Should the
  * transaction itself fail (a statement error, a conflict on a key's next event, the database out of
  * reach), every command of the group is handled again in a transaction of its own, so each is
- * accepted or refused on its own.
+ * accepted or refused on its own; once one of those cannot begin, the rest are told so at once.
  * <p>
  * A key's commands always go to the same writer, in the order they arrived, so no two of them
  * are handled at once in this process. A command handler must decide before it writes: a refused
@@ -115,20 +115,29 @@ class GroupCommitCommandBus implements CommandBus, Lifecycle {
      * Handles the group in one transaction; if that fails, each of its commands in a transaction of
      * its own.
      *
-     * @throws NoTransaction when none could begin (no connection in time, say)
+     * @throws NoTransaction when none could begin (no connection in time, say), with the commands
+     *         not answered yet
      */
     private void handle(List<Pending> group) {
-        Outcome together = handleTogether(group);
-        for (Pending pending : group) {
-            pending.answer(together.committed() || group.size() == 1 ? together.of(pending.command()) : alone(pending));
-        }
-    }
-
-    private CommandResultMessage<?> alone(Pending pending) {
+        Outcome together;
         try {
-            return handleTogether(List.of(pending)).of(pending.command());
+            together = handleTogether(group);
         } catch (NoTransaction e) {
-            return GenericCommandResultMessage.asCommandResultMessage(e.getCause());
+            throw e.unanswered(group);
+        }
+        if (together.committed() || group.size() == 1) {
+            group.forEach(pending -> pending.answer(together.of(pending.command())));
+            return;
+        }
+        for (int i = 0; i < group.size(); i++) {
+            Pending pending = group.get(i);
+            try {
+                pending.answer(handleTogether(List.of(pending)).of(pending.command()));
+            } catch (NoTransaction e) {
+                // The database was out of reach for as long as this one waited: the rest of the
+                // group are told so at once rather than each waiting as long again.
+                throw e.unanswered(group.subList(i, group.size()));
+            }
         }
     }
 
@@ -173,8 +182,15 @@ class GroupCommitCommandBus implements CommandBus, Lifecycle {
     }
 
     private static final class NoTransaction extends RuntimeException {
+        private transient List<Pending> unanswered = List.of();
+
         NoTransaction(RuntimeException cause) {
             super(cause);
+        }
+
+        NoTransaction unanswered(List<Pending> commands) {
+            unanswered = commands;
+            return this;
         }
     }
 
@@ -234,7 +250,7 @@ class GroupCommitCommandBus implements CommandBus, Lifecycle {
                 } catch (NoTransaction e) {
                     log.debug("No transaction for a group of {} commands: {}", group.size(), e.getCause().toString());
                     CommandResultMessage<?> failure = GenericCommandResultMessage.asCommandResultMessage(e.getCause());
-                    group.forEach(pending -> pending.answer(failure));
+                    e.unanswered.forEach(pending -> pending.answer(failure));
                     waitingNow().forEach(pending -> pending.answer(failure));
                 } catch (RuntimeException | Error e) {
                     log.error("Handling a group of {} commands failed", group.size(), e);

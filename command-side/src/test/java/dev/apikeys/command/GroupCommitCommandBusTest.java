@@ -147,6 +147,25 @@ class GroupCommitCommandBusTest {
         assertThat(send(UUID.randomUUID(), "later").get(10, TimeUnit.SECONDS).getPayload()).isEqualTo("done later");
     }
 
+    /** The database went away under the group: one wait for a transaction answers all of it. */
+    @Test
+    void aGroupThatCannotCommitAndThenGetsNoTransactionIsToldSoAfterOneWait() throws Exception {
+        CompletableFuture<CommandResultMessage<?>> first = send(FIRST, "first");
+        assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        transactions.failCommitOf.set(2);
+        transactions.failStartOf.set(3);
+        transactions.failingStartMayEnd.countDown();
+        List<CompletableFuture<CommandResultMessage<?>>> group = List.of(send(UUID.randomUUID(), "a"),
+                send(UUID.randomUUID(), "b"), send(UUID.randomUUID(), "c"));
+
+        firstMayFinish.countDown();
+
+        first.get(10, TimeUnit.SECONDS);
+        assertThat(group).allSatisfy(answer -> assertThat(answer.get(10, TimeUnit.SECONDS).exceptionResult())
+                .hasMessage("no connection"));
+        assertThat(transactions.started).as("the first, the group, then a alone").hasValue(3);
+    }
+
     /** Its connection broke under it, say: that, not the commit it spoiled, is the answer. */
     @Test
     void aCommandThatFailedItselfIsToldItsOwnFailureWhenTheCommitFailsToo() throws Exception {
