@@ -12,9 +12,15 @@ import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyEvent;
 import dev.apikeys.events.ApiKeyRotated;
+import dev.apikeys.events.ApiKeyUpdated;
+import dev.apikeys.events.KeySettings;
 import dev.apikeys.events.KeyState;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -44,7 +50,8 @@ class ApiKey {
     ApiKey(CreateApiKey command, KeyQuota quota, Clock clock) {
         quota.reserve(command.userId());
         apply(new ApiKeyCreated(command.keyId(), command.userId(), command.organizationId(), command.name(),
-                command.keyPrefix(), command.keyHash(), command.scopes(), command.expiresAt(), clock.instant(), null));
+                command.keyPrefix(), command.keyHash(), command.scopes(), command.expiresAt(), clock.instant(), null,
+                command.settings()));
     }
 
     /** A key issued by another key's rotation, in the same unit of work. */
@@ -63,6 +70,43 @@ class ApiKey {
         return state;
     }
 
+    /** One event naming what changed, or none when nothing did. */
+    @CommandHandler
+    KeyState handle(UpdateApiKey command, Clock clock) {
+        requireLiveKeyOf(command.userId());
+        Set<String> members = command.members();
+        String name = members.contains(UpdateApiKey.NAME) ? command.name() : state.name();
+        List<String> scopes = members.contains(UpdateApiKey.SCOPES) ? command.scopes() : state.scopes();
+        KeySettings settings = state.settings();
+        String metadata = members.contains(UpdateApiKey.METADATA)
+                ? KeyMetadata.merge(settings.metadata(), command.metadataPatch())
+                : settings.metadata();
+        if (metadata != null && !KeyMetadata.fits(metadata)) {
+            throw new MetadataTooLarge();
+        }
+        List<String> allowedCidrs = members.contains(UpdateApiKey.ALLOWED_CIDRS)
+                ? command.allowedCidrs()
+                : settings.allowedCidrs();
+        List<String> changed = new ArrayList<>();
+        if (!name.equals(state.name())) {
+            changed.add(UpdateApiKey.NAME);
+        }
+        if (!scopes.equals(state.scopes())) {
+            changed.add(UpdateApiKey.SCOPES);
+        }
+        if (!Objects.equals(metadata, settings.metadata())) {
+            changed.add(UpdateApiKey.METADATA);
+        }
+        if (!Objects.equals(allowedCidrs, settings.allowedCidrs())) {
+            changed.add(UpdateApiKey.ALLOWED_CIDRS);
+        }
+        if (!changed.isEmpty()) {
+            apply(new ApiKeyUpdated(keyId, state.userId(), changed, name, scopes,
+                    new KeySettings(metadata, allowedCidrs), clock.instant()));
+        }
+        return state;
+    }
+
     @CommandHandler
     void handle(DeleteApiKey command, KeyQuota quota, Clock clock) {
         requireLiveKeyOf(command.userId());
@@ -71,8 +115,8 @@ class ApiKey {
     }
 
     /**
-     * Issues the new key as a copy of this one (same owner, organization, name, scopes and the
-     * expiry this key was issued with, also when it is rotated again within its grace period), and
+     * Issues the new key as a copy of this one (same owner, organization, name, scopes, settings and
+     * the expiry this key was issued with, also when it is rotated again within its grace period), and
      * cuts this key's life short to the grace period. The old key is not deleted, so the new one
      * counts against the quota too.
      *
@@ -94,7 +138,7 @@ class ApiKey {
         Instant oldKeyExpiresAt = expiresAt != null && expiresAt.isBefore(endOfGrace) ? expiresAt : endOfGrace;
         ApiKeyCreated issued = new ApiKeyCreated(command.newKeyId(), state.userId(), state.organizationId(),
                 state.name(), command.newKeyPrefix(), command.newKeyHash(), state.scopes(), state.issuedExpiresAt(),
-                now, keyId);
+                now, keyId, state.settings());
         apply(new ApiKeyRotated(keyId, state.userId(), command.newKeyId(), oldKeyExpiresAt, now));
         return createNew(ApiKey.class, () -> new ApiKey(issued)).invoke(key -> key.state);
     }

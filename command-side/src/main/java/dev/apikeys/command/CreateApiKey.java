@@ -1,5 +1,6 @@
 package dev.apikeys.command;
 
+import dev.apikeys.events.KeySettings;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -8,6 +9,7 @@ import java.util.UUID;
  * Issue a key. Carries the key's prefix and SHA-256 hex digest, never the plaintext.
  *
  * @param expiresAt null when the key never expires
+ * @param settings never null
  */
 public record CreateApiKey(
         UUID keyId,
@@ -17,7 +19,8 @@ public record CreateApiKey(
         String keyPrefix,
         String keyHash,
         List<String> scopes,
-        Instant expiresAt) implements KeyCommand {
+        Instant expiresAt,
+        KeySettings settings) implements KeyCommand {
 
     public CreateApiKey {
         scopes = List.copyOf(scopes);

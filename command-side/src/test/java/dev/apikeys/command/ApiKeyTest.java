@@ -8,13 +8,16 @@ import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyRotated;
+import dev.apikeys.events.ApiKeyUpdated;
 import dev.apikeys.events.KeyPosition;
+import dev.apikeys.events.KeySettings;
 import dev.apikeys.events.KeyState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.hamcrest.Description;
@@ -56,7 +59,7 @@ class ApiKeyTest {
     void createIssuesTheKeyStampedWithTheClockAndCountsItAgainstTheQuota() {
         fixture.givenNoPriorActivity()
                 .when(new CreateApiKey(KEY_ID, OWNER, "org-1", "ci", "sk_AbCdE", created.keyHash(),
-                        List.of("models:read", "workflows:*"), EXPIRES_AT))
+                        List.of("models:read", "workflows:*"), EXPIRES_AT, KeySettings.NONE))
                 .expectSuccessfulHandlerExecution()
                 .expectEvents(new ApiKeyCreated(KEY_ID, OWNER, "org-1", "ci", "sk_AbCdE", created.keyHash(),
                         List.of("models:read", "workflows:*"), EXPIRES_AT, NOW, null));
@@ -69,7 +72,7 @@ class ApiKeyTest {
         quota.reserve(OWNER);
 
         fixture.givenNoPriorActivity()
-                .when(new CreateApiKey(KEY_ID, OWNER, null, "", "sk_AbCdE", created.keyHash(), List.of(), null))
+                .when(new CreateApiKey(KEY_ID, OWNER, null, "", "sk_AbCdE", created.keyHash(), List.of(), null, KeySettings.NONE))
                 .expectException(KeyQuotaExceeded.class)
                 .expectNoEvents();
         assertThat(quota.liveKeys(OWNER)).isEqualTo(MAX_KEYS);
@@ -82,7 +85,7 @@ class ApiKeyTest {
                 .expectEvents(new ApiKeyDisabled(KEY_ID, OWNER, NOW))
                 .expectResultMessagePayload(new KeyState(KEY_ID, OWNER, "org-1", "ci", "sk_AbCdE", created.keyHash(),
                         List.of("models:read", "workflows:*"), CREATED_AT, NOW, EXPIRES_AT, EXPIRES_AT, null, true,
-                        false, new KeyPosition(1, -1)));
+                        false, new KeyPosition(1, -1), KeySettings.NONE));
     }
 
     @Test
@@ -92,7 +95,7 @@ class ApiKeyTest {
                 .expectEvents(new ApiKeyEnabled(KEY_ID, OWNER, NOW))
                 .expectResultMessagePayload(new KeyState(KEY_ID, OWNER, "org-1", "ci", "sk_AbCdE", created.keyHash(),
                         List.of("models:read", "workflows:*"), CREATED_AT, NOW, EXPIRES_AT, EXPIRES_AT, null, false,
-                        false, new KeyPosition(2, -1)));
+                        false, new KeyPosition(2, -1), KeySettings.NONE));
     }
 
     @Test
@@ -146,6 +149,68 @@ class ApiKeyTest {
     }
 
     @Test
+    void anUpdateRecordsWhatChangedWithEveryMemberAsItLeavesThem() {
+        KeySettings settings = new KeySettings("{\"team\":\"ci\",\"tier\":1}", List.of("10.0.0.0/8"));
+        fixture.given(created("ci", settings))
+                .when(new UpdateApiKey(KEY_ID, OWNER, Set.of("name", "metadata", "allowed_cidrs"), "deploys",
+                        null, "{\"tier\":null,\"region\":\"eu\"}", List.of("10.0.0.0/8")))
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(new ApiKeyUpdated(KEY_ID, OWNER, List.of("name", "metadata"), "deploys",
+                        List.of("models:read", "workflows:*"),
+                        new KeySettings("{\"team\":\"ci\",\"region\":\"eu\"}", List.of("10.0.0.0/8")), NOW));
+    }
+
+    @Test
+    void anUpdateThatChangesNothingRecordsNothing() {
+        fixture.given(created("ci", new KeySettings("{\"a\":1}", null)))
+                .when(new UpdateApiKey(KEY_ID, OWNER, Set.of("name", "metadata", "allowed_cidrs"), "ci", null,
+                        "{\"a\":1}", null))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void nullMembersRemoveWhatTheyName() {
+        fixture.given(created("ci", new KeySettings("{\"a\":1}", List.of("10.0.0.1"))))
+                .when(new UpdateApiKey(KEY_ID, OWNER, Set.of("scopes", "metadata", "allowed_cidrs"), null, List.of(),
+                        "null", null))
+                .expectEvents(new ApiKeyUpdated(KEY_ID, OWNER, List.of("scopes", "metadata", "allowed_cidrs"), "ci",
+                        List.of(), KeySettings.NONE, NOW));
+    }
+
+    @Test
+    void anUpdateLeavingMetadataOverOneKibibyteIsRefusedWithoutAnEvent() {
+        String half = "x".repeat(600);
+        fixture.given(created("ci", new KeySettings("{\"a\":\"" + half + "\"}", null)))
+                .when(new UpdateApiKey(KEY_ID, OWNER, Set.of("metadata"), null, null, "{\"b\":\"" + half + "\"}", null))
+                .expectException(MetadataTooLarge.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void onlyTheOwnerMayUpdateOthersAreToldTheKeyDoesNotExist() {
+        fixture.given(created)
+                .when(new UpdateApiKey(KEY_ID, STRANGER, Set.of("name"), "mine", null, null, null))
+                .expectException(ApiKeyNotFound.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void aRotationCopiesTheKeysSettings() {
+        KeySettings settings = new KeySettings("{\"team\":\"ci\"}", List.of("10.0.0.0/8"));
+        fixture.given(created("ci", settings))
+                .when(rotate(OWNER, Duration.ZERO))
+                .expectEvents(new ApiKeyRotated(KEY_ID, OWNER, NEW_KEY_ID, NOW, NOW),
+                        new ApiKeyCreated(NEW_KEY_ID, OWNER, "org-1", "ci", "sk_XyZ12", NEW_KEY_HASH,
+                                List.of("models:read", "workflows:*"), EXPIRES_AT, NOW, KEY_ID, settings));
+    }
+
+    private ApiKeyCreated created(String name, KeySettings settings) {
+        return new ApiKeyCreated(KEY_ID, OWNER, "org-1", name, "sk_AbCdE", created.keyHash(), created.scopes(),
+                EXPIRES_AT, CREATED_AT, null, settings);
+    }
+
+    @Test
     void rotateWithoutGraceEndsTheOldKeyNowAndIssuesItsCopy() {
         fixture.given(created)
                 .when(rotate(OWNER, Duration.ZERO))
@@ -155,7 +220,7 @@ class ApiKeyTest {
                                 List.of("models:read", "workflows:*"), EXPIRES_AT, NOW, KEY_ID))
                 .expectResultMessagePayload(new KeyState(NEW_KEY_ID, OWNER, "org-1", "ci", "sk_XyZ12", NEW_KEY_HASH,
                         List.of("models:read", "workflows:*"), NOW, NOW, EXPIRES_AT, EXPIRES_AT, null, false, false,
-                        new KeyPosition(0, -1)));
+                        new KeyPosition(0, -1), KeySettings.NONE));
     }
 
     @Test
@@ -191,7 +256,7 @@ class ApiKeyTest {
                         new ApiKeyCreated(NEW_KEY_ID, OWNER, null, "ci", "sk_XyZ12", NEW_KEY_HASH,
                                 List.of("models:read"), null, NOW, KEY_ID))
                 .expectResultMessagePayload(new KeyState(NEW_KEY_ID, OWNER, null, "ci", "sk_XyZ12", NEW_KEY_HASH,
-                        List.of("models:read"), NOW, NOW, null, null, null, false, false, new KeyPosition(0, -1)));
+                        List.of("models:read"), NOW, NOW, null, null, null, false, false, new KeyPosition(0, -1), KeySettings.NONE));
     }
 
     @Test

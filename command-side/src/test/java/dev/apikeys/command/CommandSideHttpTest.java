@@ -1,5 +1,6 @@
 package dev.apikeys.command;
 
+import dev.apikeys.events.KeySettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -155,7 +156,7 @@ class CommandSideHttpTest {
         assertThat(disabled.statusCode()).isEqualTo(200);
         JsonNode state = JSON.readTree(disabled.body());
         assertThat(fieldNames(state)).containsExactly("id", "created_at", "updated_at", "user_id", "organization_id",
-                "name", "key_prefix", "scopes", "last_used_at", "expires_at", "disabled");
+                "name", "key_prefix", "scopes", "last_used_at", "expires_at", "disabled", "metadata", "allowed_cidrs");
         assertThat(state.get("id").asText()).isEqualTo(id);
         assertThat(state.get("user_id").asText()).isEqualTo(user);
         assertThat(state.get("organization_id").asText()).isEqualTo("org-1");
@@ -562,7 +563,7 @@ class CommandSideHttpTest {
         assertThat(liveKeys(user)).isEqualTo(1);
 
         CreateApiKey sameIdAgain = new CreateApiKey(UUID.fromString(id), user, null, "", "sk_AbCdE",
-                sha256Hex("sk_x"), List.of(), null);
+                sha256Hex("sk_x"), List.of(), null, KeySettings.NONE);
         assertThatThrownBy(() -> commandGateway.sendAndWait(sameIdAgain))
                 .isInstanceOf(AggregateStreamCreationException.class);
 

@@ -1,11 +1,13 @@
 package dev.apikeys.query;
 
 import static dev.apikeys.query.ReadModelTable.instant;
-import static dev.apikeys.query.ReadModelTable.scopes;
-import static dev.apikeys.query.ReadModelTable.scopesJson;
+import static dev.apikeys.query.ReadModelTable.strings;
+import static dev.apikeys.query.ReadModelTable.stringsJson;
+import static dev.apikeys.query.ReadModelTable.stringsOrNull;
 import static dev.apikeys.query.ReadModelTable.timestamp;
 
 import dev.apikeys.events.KeyPosition;
+import dev.apikeys.events.KeySettings;
 import dev.apikeys.events.KeyState;
 import dev.apikeys.query.ReadModelTable.Column;
 import java.sql.ResultSet;
@@ -37,7 +39,7 @@ public final class KeyStates {
             new Column<>("organization_id", "text", KeyState::organizationId),
             new Column<>("name", "text", KeyState::name),
             new Column<>("key_prefix", "text", KeyState::keyPrefix),
-            new Column<>("scopes", "jsonb", key -> scopesJson(key.scopes())),
+            new Column<>("scopes", "jsonb", key -> stringsJson(key.scopes())),
             new Column<>("created_at", "timestamptz", key -> timestamp(key.createdAt())),
             new Column<>("updated_at", "timestamptz", key -> timestamp(key.updatedAt())),
             new Column<>("last_used_at", "timestamptz", key -> timestamp(key.lastUsedAt())),
@@ -45,7 +47,9 @@ public final class KeyStates {
             new Column<>("disabled", "boolean", KeyState::disabled),
             new Column<>("deleted", "boolean", KeyState::deleted),
             new Column<>("last_sequence", "bigint", key -> key.position().lifecycle()),
-            new Column<>("usage_sequence", "bigint", key -> key.position().usage()));
+            new Column<>("usage_sequence", "bigint", key -> key.position().usage()),
+            new Column<>("metadata", "text", key -> key.settings().metadata()),
+            new Column<>("allowed_cidrs", "jsonb", key -> stringsJson(key.settings().allowedCidrs())));
 
     /** Rows a streamed read holds at a time. */
     private static final int STREAMED_ROWS = 10_000;
@@ -82,12 +86,12 @@ public final class KeyStates {
         Map<String, List<String>> scopeLists = new HashMap<>();
         transactions.executeWithoutResult(status -> streaming.query("""
                 select id, user_id, organization_id, key_hash, scopes, expires_at, disabled, last_sequence,
-                       usage_sequence
+                       usage_sequence, metadata, allowed_cidrs
                   from read_model.api_key where not deleted""", (RowCallbackHandler) row -> {
             String json = row.getString("scopes");
             List<String> scopes = scopeLists.get(json);
             if (scopes == null) {
-                scopes = List.copyOf(scopes(json));
+                scopes = List.copyOf(strings(json));
                 if (scopeLists.size() < SHARED_SCOPE_LISTS) {
                     scopeLists.put(json, scopes);
                 }
@@ -95,7 +99,7 @@ public final class KeyStates {
             action.accept(new KeyState(row.getObject("id", UUID.class), row.getString("user_id"),
                     row.getString("organization_id"), null, null, row.getString("key_hash"), scopes, null, null,
                     instant(row.getTimestamp("expires_at")), null, null, row.getBoolean("disabled"), false,
-                    new KeyPosition(row.getLong("last_sequence"), row.getLong("usage_sequence"))));
+                    new KeyPosition(row.getLong("last_sequence"), row.getLong("usage_sequence")), settings(row)));
         }));
     }
 
@@ -103,10 +107,16 @@ public final class KeyStates {
     public static KeyState read(ResultSet row, boolean withHash) throws SQLException {
         return new KeyState(row.getObject("id", UUID.class), row.getString("user_id"),
                 row.getString("organization_id"), row.getString("name"), row.getString("key_prefix"),
-                withHash ? row.getString("key_hash") : null, scopes(row.getString("scopes")),
+                withHash ? row.getString("key_hash") : null, strings(row.getString("scopes")),
                 instant(row.getTimestamp("created_at")), instant(row.getTimestamp("updated_at")),
                 instant(row.getTimestamp("expires_at")), null, instant(row.getTimestamp("last_used_at")),
                 row.getBoolean("disabled"), row.getBoolean("deleted"),
-                new KeyPosition(row.getLong("last_sequence"), row.getLong("usage_sequence")));
+                new KeyPosition(row.getLong("last_sequence"), row.getLong("usage_sequence")), settings(row));
+    }
+
+    private static KeySettings settings(ResultSet row) throws SQLException {
+        String metadata = row.getString("metadata");
+        List<String> allowedCidrs = stringsOrNull(row.getString("allowed_cidrs"));
+        return metadata == null && allowedCidrs == null ? KeySettings.NONE : new KeySettings(metadata, allowedCidrs);
     }
 }

@@ -32,7 +32,7 @@ public record ReadModelTable<T>(JdbcTemplate jdbc, String name, List<Column<T>> 
         String onConflict) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<String>> SCOPES = new TypeReference<>() {
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
     /** A column: its name, its SQL type, and its value in a row. */
@@ -115,19 +115,28 @@ public record ReadModelTable<T>(JdbcTemplate jdbc, String name, List<Column<T>> 
         return timestamp == null ? null : timestamp.toInstant();
     }
 
-    public static String scopesJson(List<String> scopes) {
+    /** The strings as a JSON array; null for null. */
+    public static String stringsJson(List<String> strings) {
+        if (strings == null) {
+            return null;
+        }
         try {
-            return JSON.writeValueAsString(scopes);
+            return JSON.writeValueAsString(strings);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A list of strings is always JSON", e);
         }
     }
 
-    public static List<String> scopes(String json) {
+    /** Null for a null column. */
+    public static List<String> stringsOrNull(String json) {
+        return json == null ? null : strings(json);
+    }
+
+    public static List<String> strings(String json) {
         try {
-            return JSON.readValue(json, SCOPES);
+            return JSON.readValue(json, STRINGS);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A scopes column holds a JSON array of strings", e);
+            throw new IllegalStateException("A scopes or allowed_cidrs column holds a JSON array of strings", e);
         }
     }
 }

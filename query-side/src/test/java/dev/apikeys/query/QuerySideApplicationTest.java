@@ -118,7 +118,7 @@ class QuerySideApplicationTest {
         assertThat(readModelFlyway.info().applied())
                 .filteredOn(migration -> migration.getVersion() != null)
                 .extracting(migration -> migration.getVersion().getVersion())
-                .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9");
+                .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
         assertThat(readModelFlyway.info().pending()).isEmpty();
     }
 
@@ -237,7 +237,8 @@ class QuerySideApplicationTest {
                 .containsExactly(newer.toString(), older.toString());
         JsonNode disabled = keys.get(0);
         assertThat(fieldNames(disabled)).containsExactlyInAnyOrder("id", "created_at", "updated_at", "user_id",
-                "organization_id", "name", "key_prefix", "scopes", "last_used_at", "expires_at", "disabled");
+                "organization_id", "name", "key_prefix", "scopes", "last_used_at", "expires_at", "disabled", "metadata",
+                "allowed_cidrs");
         assertThat(disabled.get("user_id").asText()).isEqualTo(user);
         assertThat(disabled.get("organization_id").isNull()).isTrue();
         assertThat(disabled.get("name").asText()).isEqualTo("deploy");

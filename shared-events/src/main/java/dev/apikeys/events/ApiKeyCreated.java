@@ -11,6 +11,7 @@ import org.axonframework.serialization.Revision;
  *
  * @param rotatedFrom the key this one replaces when it was issued by a rotation, else null (and
  *        absent from events stored before rotation existed)
+ * @param settings absent from events stored before keys had settings: none
  */
 @Revision("1")
 public record ApiKeyCreated(
@@ -23,10 +24,19 @@ public record ApiKeyCreated(
         List<String> scopes,
         Instant expiresAt,
         Instant createdAt,
-        UUID rotatedFrom) implements ApiKeyEvent {
+        UUID rotatedFrom,
+        KeySettings settings) implements ApiKeyEvent {
 
     public ApiKeyCreated {
         scopes = List.copyOf(scopes);
+        settings = settings == null ? KeySettings.NONE : settings;
+    }
+
+    /** A key issued with no settings. */
+    public ApiKeyCreated(UUID keyId, String userId, String organizationId, String name, String keyPrefix,
+            String keyHash, List<String> scopes, Instant expiresAt, Instant createdAt, UUID rotatedFrom) {
+        this(keyId, userId, organizationId, name, keyPrefix, keyHash, scopes, expiresAt, createdAt, rotatedFrom,
+                KeySettings.NONE);
     }
 
     /** Leaves the hash out, so a logged event cannot leak it. */
@@ -34,7 +44,7 @@ public record ApiKeyCreated(
     public String toString() {
         return "ApiKeyCreated[keyId=" + keyId + ", userId=" + userId + ", organizationId=" + organizationId
                 + ", keyPrefix=" + keyPrefix + ", scopes=" + scopes + ", expiresAt=" + expiresAt
-                + ", createdAt=" + createdAt + ", rotatedFrom=" + rotatedFrom + "]";
+                + ", createdAt=" + createdAt + ", rotatedFrom=" + rotatedFrom + ", settings=" + settings + "]";
     }
 
     @Override

@@ -8,7 +8,8 @@ import java.util.UUID;
  * is a compile error wherever events are handled, until it is handled there too.
  */
 public sealed interface ApiKeyEvent
-        permits ApiKeyCreated, ApiKeyDisabled, ApiKeyEnabled, ApiKeyRotated, ApiKeyDeleted, ApiKeyUsed {
+        permits ApiKeyCreated, ApiKeyDisabled, ApiKeyEnabled, ApiKeyUpdated, ApiKeyRotated, ApiKeyDeleted,
+        ApiKeyUsed {
 
     UUID keyId();
 
@@ -31,6 +32,8 @@ public sealed interface ApiKeyEvent
         R disabled(ApiKeyDisabled event);
 
         R enabled(ApiKeyEnabled event);
+
+        R updated(ApiKeyUpdated event);
 
         R rotated(ApiKeyRotated event);
 

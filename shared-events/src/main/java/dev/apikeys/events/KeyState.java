@@ -13,6 +13,7 @@ import java.util.UUID;
  * @param updatedAt when the key last changed (usage is no change of the key)
  * @param issuedExpiresAt the expiry the key was issued with, which a rotation's grace period leaves alone
  * @param position how far the key's two streams are applied
+ * @param settings never null: {@link KeySettings#NONE} when none is set
  */
 public record KeyState(
         UUID keyId,
@@ -29,14 +30,16 @@ public record KeyState(
         Instant lastUsedAt,
         boolean disabled,
         boolean deleted,
-        KeyPosition position) {
+        KeyPosition position,
+        KeySettings settings) {
 
     /** Before the key's creation. */
     public static final KeyState NONE = new KeyState(null, null, null, null, null, null, List.of(), null, null, null,
-            null, null, false, false, KeyPosition.NONE);
+            null, null, false, false, KeyPosition.NONE, KeySettings.NONE);
 
     public KeyState {
         scopes = List.copyOf(scopes);
+        settings = settings == null ? KeySettings.NONE : settings;
     }
 
     /** Whether the key's creation is applied. */
@@ -62,7 +65,8 @@ public record KeyState(
             public KeyState created(ApiKeyCreated created) {
                 return new KeyState(created.keyId(), created.userId(), created.organizationId(), created.name(),
                         created.keyPrefix(), created.keyHash(), created.scopes(), created.createdAt(),
-                        created.createdAt(), created.expiresAt(), created.expiresAt(), null, false, false, next);
+                        created.createdAt(), created.expiresAt(), created.expiresAt(), null, false, false, next,
+                        created.settings());
             }
 
             @Override
@@ -73,6 +77,13 @@ public record KeyState(
             @Override
             public KeyState enabled(ApiKeyEnabled enabled) {
                 return changed(enabled.enabledAt(), expiresAt, false, deleted, next);
+            }
+
+            @Override
+            public KeyState updated(ApiKeyUpdated updated) {
+                return new KeyState(keyId, userId, organizationId, updated.name(), keyPrefix, keyHash, updated.scopes(),
+                        createdAt, updated.updatedAt(), expiresAt, issuedExpiresAt, lastUsedAt, disabled, deleted, next,
+                        updated.settings());
             }
 
             @Override
@@ -92,14 +103,14 @@ public record KeyState(
                         ? lastUsedAt
                         : used.lastUsedAt();
                 return new KeyState(keyId, userId, organizationId, name, keyPrefix, keyHash, scopes, createdAt,
-                        updatedAt, expiresAt, issuedExpiresAt, latest, disabled, deleted, next);
+                        updatedAt, expiresAt, issuedExpiresAt, latest, disabled, deleted, next, settings);
             }
         });
     }
 
     private KeyState changed(Instant at, Instant expiresAt, boolean disabled, boolean deleted, KeyPosition next) {
         return new KeyState(keyId, userId, organizationId, name, keyPrefix, keyHash, scopes, createdAt, at, expiresAt,
-                issuedExpiresAt, lastUsedAt, disabled, deleted, next);
+                issuedExpiresAt, lastUsedAt, disabled, deleted, next, settings);
     }
 
     /** Leaves the hash out, so a logged state cannot leak it. */
@@ -108,6 +119,7 @@ public record KeyState(
         return "KeyState[keyId=" + keyId + ", userId=" + userId + ", organizationId=" + organizationId + ", name="
                 + name + ", keyPrefix=" + keyPrefix + ", scopes=" + scopes + ", createdAt=" + createdAt
                 + ", updatedAt=" + updatedAt + ", expiresAt=" + expiresAt + ", lastUsedAt=" + lastUsedAt
-                + ", disabled=" + disabled + ", deleted=" + deleted + ", position=" + position + "]";
+                + ", disabled=" + disabled + ", deleted=" + deleted + ", position=" + position + ", settings=" + settings
+                + "]";
     }
 }

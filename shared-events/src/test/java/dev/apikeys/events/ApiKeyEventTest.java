@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,6 +25,9 @@ class ApiKeyEventTest {
     static Stream<ApiKeyEvent> events() {
         return Stream.of(
                 new ApiKeyCreated(KEY, "alice", null, "ci", "sk_abcde", "f00d", List.of(), null, AT, null),
+                new ApiKeyCreated(KEY, "alice", null, "ci", "sk_abcde", "f00d", List.of(), null, AT, null,
+                        new KeySettings("{\"a\":1}", List.of("10.0.0.0/8", "2001:db8::/32"))),
+                new ApiKeyUpdated(KEY, "alice", List.of("scopes"), "ci", List.of("models:read"), KeySettings.NONE, AT),
                 new ApiKeyDisabled(KEY, "alice", AT),
                 new ApiKeyEnabled(KEY, "alice", AT),
                 new ApiKeyRotated(KEY, "alice", UUID.randomUUID(), AT, AT),
@@ -43,8 +48,17 @@ class ApiKeyEventTest {
     @ParameterizedTest
     @MethodSource("events")
     void namesItsTypeAsTheAuditStreamDoesAndTellsWhenItHappened(ApiKeyEvent event) {
-        assertThat(event.type()).matches("apikey\\.(created|disabled|enabled|rotated|deleted|used)");
+        assertThat(event.type()).matches("apikey\\.(created|disabled|enabled|updated|rotated|deleted|used)");
         assertThat(event.occurredAt()).isEqualTo(AT);
         assertThat(event.keyId()).isEqualTo(KEY);
+    }
+
+    @Test
+    void aCreationStoredBeforeKeysHadSettingsHasNone() throws Exception {
+        ObjectNode stored = JSON.valueToTree(new ApiKeyCreated(KEY, "alice", null, "ci", "sk_abcde", "f00d", List.of(),
+                null, AT, null, new KeySettings("{}", List.of())));
+        stored.remove("settings");
+
+        assertThat(JSON.treeToValue(stored, ApiKeyCreated.class).settings()).isEqualTo(KeySettings.NONE);
     }
 }

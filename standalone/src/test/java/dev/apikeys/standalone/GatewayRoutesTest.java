@@ -24,6 +24,7 @@ class GatewayRoutesTest {
             "POST, /actuator/projections/apikey-read-model/replay, query_side",
             "POST, /api/v1/me/apikeys, command_side",
             "PUT, /api/v1/me/apikeys/6f1c1f5e-3d2a-4b7e-9a51-1c2d3e4f5a6b, command_side",
+            "PATCH, /api/v1/me/apikeys/6f1c1f5e-3d2a-4b7e-9a51-1c2d3e4f5a6b, command_side",
             "DELETE, /api/v1/me/apikeys/6f1c1f5e-3d2a-4b7e-9a51-1c2d3e4f5a6b, command_side",
             "POST, /api/v1/me/apikeys/6f1c1f5e-3d2a-4b7e-9a51-1c2d3e4f5a6b/rotate, command_side",
             "POST, /api/v1/apikeys/verify/more, command_side",

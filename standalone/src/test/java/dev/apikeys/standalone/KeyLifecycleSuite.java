@@ -128,7 +128,8 @@ abstract class KeyLifecycleSuite {
         assertThat(listed.get("created_at").asText()).endsWith("Z");
         assertThat(listed.get("updated_at").asText()).endsWith("Z");
         assertThat(fieldNames(listed)).containsExactlyInAnyOrder("id", "created_at", "updated_at", "user_id",
-                "organization_id", "name", "key_prefix", "scopes", "last_used_at", "expires_at", "disabled");
+                "organization_id", "name", "key_prefix", "scopes", "last_used_at", "expires_at", "disabled", "metadata",
+                "allowed_cidrs");
     }
 
     @Test
@@ -231,8 +232,27 @@ abstract class KeyLifecycleSuite {
     }
 
     @Test
+    void aPatchChangesWhatItNamesMergesMetadataAndTheNextGetShowsIt() {
+        String token = Tokens.forUser(newUser());
+        String id = api().create(token, """
+                {"name": "ci", "scopes": ["models:read"], "metadata": {"a": 1, "b": {"c": 2}}}""").get("id").asText();
+
+        Api.Response patched = api().send("PATCH", KEYS + "/" + id, token, "application/merge-patch+json", """
+                {"scopes": ["models:*"], "metadata": {"b": {"d": 3}}, "allowed_cidrs": ["10.0.0.0/8"]}""");
+
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        JsonNode listed = only(api().get(KEYS, token).json());
+        for (JsonNode key : List.of(patched.json(), listed)) {
+            assertThat(key.get("name").asText()).isEqualTo("ci");
+            assertThat(key.get("scopes").toString()).isEqualTo("[\"models:*\"]");
+            assertThat(key.get("metadata").toString()).isEqualTo("{\"a\":1,\"b\":{\"c\":2,\"d\":3}}");
+            assertThat(key.get("allowed_cidrs").toString()).isEqualTo("[\"10.0.0.0/8\"]");
+        }
+    }
+
+    @Test
     void anUnsupportedMethodIsAnsweredWith405() {
-        Api.Response response = api().send("PATCH", KEYS + "/" + UUID.randomUUID(), Tokens.forUser(newUser()),
+        Api.Response response = api().send("POST", KEYS + "/" + UUID.randomUUID(), Tokens.forUser(newUser()),
                 "application/json", "{}");
 
         assertThat(response.status()).isEqualTo(405);

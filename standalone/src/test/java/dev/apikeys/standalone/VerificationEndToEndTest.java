@@ -157,7 +157,7 @@ class VerificationEndToEndTest {
         assertThat(response.header("Content-Type")).startsWith("application/json");
         JsonNode body = response.json();
         assertThat(fieldNames(body)).containsExactlyInAnyOrder("valid", "code", "key_id", "user_id",
-                "organization_id", "scopes", "expires_at");
+                "organization_id", "scopes", "expires_at", "metadata");
         assertThat(body.get("valid").asBoolean()).isTrue();
         assertThat(body.get("code").asText()).isEqualTo("VALID");
         assertThat(body.get("key_id").asText()).isEqualTo(created.get("id").asText());
@@ -168,6 +168,108 @@ class VerificationEndToEndTest {
                 .isEqualTo(Instant.parse(created.get("expires_at").asText()));
         assertThat(response.body()).doesNotContain(created.get("key").asText())
                 .doesNotContain(sha256(created.get("key").asText()));
+    }
+
+    // --- metadata, networks and PATCH --------------------------------------------------------
+
+    @Test
+    void metadataAndAllowedCidrsAreKeptShownAnsweredWithTheKeyAndChangedByAMergePatch() {
+        String user = newUser();
+        String owner = Tokens.forUser(user);
+        JsonNode created = api.create(owner, """
+                {"name": "ci", "scopes": ["models:read"], "metadata": {"team": "ci", "tier": {"level": 2}},
+                 "allowed_cidrs": ["10.0.0.0/8", "2001:db8::/32"]}""");
+        String id = created.get("id").asText();
+        String key = created.get("key").asText();
+        JsonNode listed = only(api.get(KEYS, owner).json());
+        assertThat(listed.get("metadata")).isEqualTo(json("{\"team\": \"ci\", \"tier\": {\"level\": 2}}"));
+        assertThat(listed.get("allowed_cidrs")).isEqualTo(json("[\"10.0.0.0/8\", \"2001:db8::/32\"]"));
+
+        JsonNode inside = verifyFrom(key, "10.20.30.40");
+        assertThat(inside.get("code").asText()).isEqualTo("VALID");
+        assertThat(inside.get("metadata")).isEqualTo(listed.get("metadata"));
+        assertThat(verifyFrom(key, "2001:db8::1").get("code").asText()).isEqualTo("VALID");
+        JsonNode outside = verifyFrom(key, "192.0.2.1");
+        assertThat(outside.get("code").asText()).isEqualTo("IP_NOT_ALLOWED");
+        assertThat(outside.get("valid").asBoolean()).isFalse();
+        assertThat(outside.get("metadata")).isEqualTo(listed.get("metadata"));
+        assertThat(api.verifyCode(verifier, key)).as("no client_ip").isEqualTo("IP_NOT_ALLOWED");
+
+        Api.Response patched = api.send("PATCH", KEYS + "/" + id, owner, "application/merge-patch+json", """
+                {"name": "deploys", "metadata": {"tier": null, "region": "eu"}, "allowed_cidrs": null}""");
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        assertThat(patched.json().get("name").asText()).isEqualTo("deploys");
+        assertThat(patched.json().get("scopes")).isEqualTo(json("[\"models:read\"]"));
+        assertThat(patched.json().get("metadata")).isEqualTo(json("{\"team\": \"ci\", \"region\": \"eu\"}"));
+        assertThat(patched.json().get("allowed_cidrs").isNull()).isTrue();
+        assertThat(only(api.get(KEYS, owner).json())).as("read-your-writes").isEqualTo(patched.json());
+        assertThat(verifyFrom(key, "192.0.2.1").get("code").asText()).as("honoured as soon as answered")
+                .isEqualTo("VALID");
+
+        Api.Response unchanged = api.send("PATCH", KEYS + "/" + id, owner, "application/json", "{\"name\": \"deploys\"}");
+        assertThat(unchanged.status()).isEqualTo(200);
+        List<JsonNode> lifecycle = new ArrayList<>();
+        api.get(KEYS + "/" + id + "/history", owner).json().forEach(entry -> {
+            if (!entry.get("type").asText().equals("apikey.used")) {
+                lifecycle.add(entry);
+            }
+        });
+        assertThat(lifecycle).extracting(entry -> entry.get("type").asText())
+                .as("a PATCH that changes nothing is no event").containsExactly("apikey.created", "apikey.updated");
+        JsonNode update = lifecycle.get(1);
+        assertThat(update.get("changed")).isEqualTo(json("[\"name\", \"metadata\", \"allowed_cidrs\"]"));
+        assertThat(update.get("metadata")).isEqualTo(patched.json().get("metadata"));
+        assertThat(lifecycle.get(0).get("allowed_cidrs")).isEqualTo(json("[\"10.0.0.0/8\", \"2001:db8::/32\"]"));
+
+        try (AuditTopic audit = new AuditTopic(
+                context.getEnvironment().getRequiredProperty("apikeys.audit.bootstrap-servers"))) {
+            List<AuditTopic.AuditRecord> records = audit.awaitRecordsOfKey(id,
+                    all -> all.stream().anyMatch(r -> "apikey.updated".equals(r.header("ce_type"))),
+                    Duration.ofSeconds(30));
+            AuditTopic.AuditRecord updated = records.stream()
+                    .filter(r -> "apikey.updated".equals(r.header("ce_type"))).findFirst().orElseThrow();
+            assertThat(updated.schemaViolations()).isEmpty();
+            assertThat(updated.value().get("changed")).isEqualTo(update.get("changed"));
+            assertThat(updated.value().get("name").asText()).isEqualTo("deploys");
+            assertThat(updated.value().get("metadata")).isEqualTo(patched.json().get("metadata"));
+            assertThat(updated.value().get("allowed_cidrs").isNull()).isTrue();
+            assertThat(records.get(0).value().get("metadata")).isEqualTo(listed.get("metadata"));
+        }
+    }
+
+    @Test
+    void aPatchNamesEveryBadMemberAndAnswersOnlyItsOwner() {
+        String owner = Tokens.forUser(newUser());
+        String id = api.create(owner, "{\"metadata\": {\"a\": \"" + "x".repeat(600) + "\"}}").get("id").asText();
+
+        Api.Response bad = api.send("PATCH", KEYS + "/" + id, owner, "application/merge-patch+json",
+                "{\"disabled\": true, \"allowed_cidrs\": [\"10.0.0.0/40\"], \"scopes\": \"models:read\"}");
+        assertProblem(bad, 400);
+        assertThat(bad.json().get("errors")).extracting(error -> error.get("field").asText())
+                .containsExactly("disabled", "scopes", "allowed_cidrs[0]");
+        Api.Response tooLarge = api.send("PATCH", KEYS + "/" + id, owner, "application/merge-patch+json",
+                "{\"metadata\": {\"b\": \"" + "y".repeat(600) + "\"}}");
+        assertProblem(tooLarge, 400);
+        assertThat(tooLarge.json().get("errors").get(0).get("field").asText()).isEqualTo("metadata");
+        assertProblem(api.send("PATCH", KEYS + "/" + id, Tokens.forUser(newUser()), "application/merge-patch+json",
+                "{\"name\": \"mine\"}"), 404);
+        assertProblem(api.send("PATCH", KEYS + "/" + id, owner, "text/plain", "{\"name\": \"x\"}"), 415);
+        assertThat(api.get(KEYS + "/" + id + "/history", owner).json()).hasSize(1);
+    }
+
+    private static JsonNode verifyFrom(String key, String clientIp) {
+        Api.Response response = api.post(VERIFY, verifier,
+                JSON.createObjectNode().put("key", key).put("client_ip", clientIp).toString());
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json();
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -255,7 +357,7 @@ class VerificationEndToEndTest {
         assertThat(body.get("valid").asBoolean()).isFalse();
         assertThat(body.get("code").asText()).isEqualTo("DISABLED");
         assertThat(body.get("key_id").asText()).isEqualTo(created.get("id").asText());
-        assertThat(fieldNames(body)).hasSize(7);
+        assertThat(fieldNames(body)).hasSize(8);
     }
 
     @Test

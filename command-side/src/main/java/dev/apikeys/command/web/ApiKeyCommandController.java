@@ -5,8 +5,10 @@ import dev.apikeys.command.ApiKeyNotFound;
 import dev.apikeys.command.ApiKeyNotRotatable;
 import dev.apikeys.command.CreateApiKey;
 import dev.apikeys.command.DeleteApiKey;
+import dev.apikeys.command.MetadataTooLarge;
 import dev.apikeys.command.RotateApiKey;
 import dev.apikeys.command.ToggleApiKey;
+import dev.apikeys.command.UpdateApiKey;
 import dev.apikeys.command.key.ApiKeyGenerator;
 import dev.apikeys.command.key.NewApiKey;
 import dev.apikeys.command.quota.KeyQuotaExceeded;
@@ -15,6 +17,7 @@ import dev.apikeys.events.EventMetadata;
 import dev.apikeys.events.KeyState;
 import dev.apikeys.runtime.api.ApiKeyResponse;
 import dev.apikeys.runtime.api.KeyIdParameter;
+import dev.apikeys.runtime.problem.InvalidRequest;
 import dev.apikeys.runtime.problem.KeyNotFound;
 import dev.apikeys.runtime.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
@@ -36,8 +39,10 @@ import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -47,7 +52,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The writes: create, toggle, delete and rotate the caller's keys. */
+/** The writes: create, toggle, change, delete and rotate the caller's keys. */
 @RestController
 @Tag(name = "API keys")
 @RequestMapping(ApiKeyCommandController.BASE_PATH)
@@ -93,7 +98,7 @@ class ApiKeyCommandController {
         NewApiKey key = keyGenerator.generate();
         UUID keyId = UUID.randomUUID();
         send(new CreateApiKey(keyId, caller.userId(), request.organizationId(), request.name(), key.prefix(),
-                key.sha256Hex(), request.scopes(), expiresAt), caller, correlationId);
+                key.sha256Hex(), request.scopes(), expiresAt, request.settings()), caller, correlationId);
         return issued(keyId, request.name(), key, request.scopes(), expiresAt);
     }
 
@@ -128,7 +133,25 @@ class ApiKeyCommandController {
     ApiKeyResponse toggle(Caller caller, @PathVariable String id,
             @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
         KeyState key = send(new ToggleApiKey(KeyIdParameter.parse(id), caller.userId()), caller, correlationId);
-        return response(key, lastUse.of(key.keyId()));
+        return ApiKeyResponse.of(key, lastUse.of(key.keyId()));
+    }
+
+    /** A JSON merge patch of the key's name, scopes and settings; one event if it changes anything. */
+    @PatchMapping(path = "/{id}", consumes = {"application/merge-patch+json", MediaType.APPLICATION_JSON_VALUE})
+    @Operation(summary = "Change a key", description = "A JSON merge patch (RFC 7396) over name, scopes, metadata"
+            + " and allowed_cidrs: an absent member stays, null removes it, metadata merges into the key's.")
+    @ApiResponse(responseCode = "200", description = "The key after the change")
+    @ApiResponse(responseCode = "400", description = "A malformed id, or invalid or unknown members (each is named)")
+    @ApiResponse(responseCode = "404", description = "Not one of the caller's live keys")
+    @ApiResponse(responseCode = "415", description = "Neither application/merge-patch+json nor application/json")
+    ApiKeyResponse update(Caller caller, @PathVariable String id,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+                    schema = @Schema(implementation = UpdateKeyRequest.class)))
+            @RequestBody(required = false) JsonNode body,
+            @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
+        UUID keyId = KeyIdParameter.parse(id);
+        KeyState key = send(UpdateKeyRequest.from(body, keyId, caller.userId()), caller, correlationId);
+        return ApiKeyResponse.of(key, lastUse.of(key.keyId()));
     }
 
     @DeleteMapping("/{id}")
@@ -156,6 +179,8 @@ class ApiKeyCommandController {
             throw new KeyQuotaExceededProblem(e.maxKeysPerUser());
         } catch (ApiKeyNotRotatable e) {
             throw new KeyNotRotatableProblem(e.reason());
+        } catch (MetadataTooLarge e) {
+            throw new InvalidRequest(UpdateApiKey.METADATA, KeyFields.METADATA_TOO_LARGE);
         }
     }
 
@@ -165,10 +190,5 @@ class ApiKeyCommandController {
         return ResponseEntity.created(URI.create(BASE_PATH + "/" + keyId))
                 .cacheControl(CacheControl.noStore())
                 .body(new CreateApiKeyResponse(keyId, name, key.prefix(), key.plaintext(), scopes, expiresAt));
-    }
-
-    private static ApiKeyResponse response(KeyState key, Instant lastUsedAt) {
-        return new ApiKeyResponse(key.keyId(), key.createdAt(), key.updatedAt(), key.userId(), key.organizationId(),
-                key.name(), key.keyPrefix(), key.scopes(), lastUsedAt, key.expiresAt(), key.disabled());
     }
 }

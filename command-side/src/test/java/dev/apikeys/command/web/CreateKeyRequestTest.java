@@ -22,22 +22,30 @@ class CreateKeyRequestTest {
 
     static Stream<Arguments> validRequests() {
         return Stream.of(
-                Arguments.of("{}", new CreateKeyRequest("", List.of(), null, 0)),
+                Arguments.of("{}", new CreateKeyRequest("", List.of(), null, 0, null, null)),
                 Arguments.of("{\"name\":null,\"scopes\":null,\"organization_id\":null,\"expires_in_days\":null}",
-                        new CreateKeyRequest("", List.of(), null, 0)),
-                Arguments.of("{\"name\":\"  ci deploy \\n\"}", new CreateKeyRequest("ci deploy", List.of(), null, 0)),
+                        new CreateKeyRequest("", List.of(), null, 0, null, null)),
+                Arguments.of("{\"name\":\"  ci deploy \\n\"}", new CreateKeyRequest("ci deploy", List.of(), null, 0, null, null)),
                 Arguments.of("{\"name\":\"" + "é".repeat(100) + "\"}",
-                        new CreateKeyRequest("é".repeat(100), List.of(), null, 0)),
+                        new CreateKeyRequest("é".repeat(100), List.of(), null, 0, null, null)),
                 Arguments.of("{\"name\":\"   " + "n".repeat(100) + "   \"}",
-                        new CreateKeyRequest("n".repeat(100), List.of(), null, 0)),
-                Arguments.of("{\"name\":\"\\ud83d\\ude42\"}", new CreateKeyRequest("\ud83d\ude42", List.of(), null, 0)),
+                        new CreateKeyRequest("n".repeat(100), List.of(), null, 0, null, null)),
+                Arguments.of("{\"name\":\"\\ud83d\\ude42\"}", new CreateKeyRequest("\ud83d\ude42", List.of(), null, 0, null, null)),
                 Arguments.of("{\"scopes\":[\"models:read\",\"workflows:*\",\"models:read\",\"a_b-c:d-e_f9\"]}",
-                        new CreateKeyRequest("", List.of("models:read", "workflows:*", "a_b-c:d-e_f9"), null, 0)),
-                Arguments.of("{\"organization_id\":\"org-1\"}", new CreateKeyRequest("", List.of(), "org-1", 0)),
-                Arguments.of("{\"expires_in_days\":0}", new CreateKeyRequest("", List.of(), null, 0)),
-                Arguments.of("{\"expires_in_days\":3650}", new CreateKeyRequest("", List.of(), null, 3650)),
+                        new CreateKeyRequest("", List.of("models:read", "workflows:*", "a_b-c:d-e_f9"), null, 0, null, null)),
+                Arguments.of("{\"organization_id\":\"org-1\"}", new CreateKeyRequest("", List.of(), "org-1", 0, null, null)),
+                Arguments.of("{\"expires_in_days\":0}", new CreateKeyRequest("", List.of(), null, 0, null, null)),
+                Arguments.of("{\"expires_in_days\":3650}", new CreateKeyRequest("", List.of(), null, 3650, null, null)),
                 Arguments.of("{\"user_id\":\"mallory\",\"id\":\"x\",\"disabled\":true,\"extra\":{}}",
-                        new CreateKeyRequest("", List.of(), null, 0)));
+                        new CreateKeyRequest("", List.of(), null, 0, null, null)),
+                Arguments.of("{\"metadata\": {\"team\": \"ci\", \"n\": [1, 2]}, \"allowed_cidrs\": [\"10.0.0.0/8\","
+                                + " \"192.168.1.7\", \"2001:db8::/32\", \"::1\", \"10.0.0.0/8\"]}",
+                        new CreateKeyRequest("", List.of(), null, 0, "{\"team\":\"ci\",\"n\":[1,2]}",
+                                List.of("10.0.0.0/8", "192.168.1.7", "2001:db8::/32", "::1"))),
+                Arguments.of("{\"metadata\": {}, \"allowed_cidrs\": [], \"rate_limit\": null, \"credits\": null}",
+                        new CreateKeyRequest("", List.of(), null, 0, "{}", List.of())),
+                Arguments.of("{\"metadata\": {\"k\": \"" + "v".repeat(1016) + "\"}}",
+                        new CreateKeyRequest("", List.of(), null, 0, "{\"k\":\"" + "v".repeat(1016) + "\"}", null)));
     }
 
     @ParameterizedTest
@@ -48,7 +56,7 @@ class CreateKeyRequestTest {
 
     @Test
     void noBodyIsAnEmptyRequest() {
-        assertThat(CreateKeyRequest.from(null)).isEqualTo(new CreateKeyRequest("", List.of(), null, 0));
+        assertThat(CreateKeyRequest.from(null)).isEqualTo(new CreateKeyRequest("", List.of(), null, 0, null, null));
     }
 
     @Test
@@ -100,6 +108,25 @@ class CreateKeyRequestTest {
                         List.of(new FieldError("expires_in_days", "must be between 0 and 3650"))),
                 Arguments.of("{\"expires_in_days\":99999999999999999999}",
                         List.of(new FieldError("expires_in_days", "must be between 0 and 3650"))),
+                Arguments.of("{\"metadata\": [1]}",
+                        List.of(new FieldError("metadata", "must be a JSON object or null"))),
+                Arguments.of("{\"metadata\": {\"k\": \"" + "v".repeat(1017) + "\"}}",
+                        List.of(new FieldError("metadata", "must be at most 1024 bytes as compact JSON"))),
+                Arguments.of("{\"allowed_cidrs\": \"10.0.0.0/8\"}",
+                        List.of(new FieldError("allowed_cidrs", "must be an array of CIDRs or null"))),
+                Arguments.of("{\"allowed_cidrs\": [\"10.0.0.0/33\", \"example.com\", 7, \"1.2.3\", \"::/129\", \"10.0.0.0/08\"]}",
+                        List.of(new FieldError("allowed_cidrs[0]",
+                                        "must be an IPv4 or IPv6 address with a prefix length of 0 to 32"),
+                                new FieldError("allowed_cidrs[1]", "must be an IPv4 or IPv6 address"),
+                                new FieldError("allowed_cidrs[2]", "must be a string"),
+                                new FieldError("allowed_cidrs[3]", "must be an IPv4 or IPv6 address"),
+                                new FieldError("allowed_cidrs[4]",
+                                        "must be an IPv4 or IPv6 address with a prefix length of 0 to 128"),
+                                new FieldError("allowed_cidrs[5]",
+                                        "must be an IPv4 or IPv6 address with a prefix length of 0 to 32"))),
+                Arguments.of("{\"rate_limit\": {\"limit\": 5, \"duration_seconds\": 60}, \"credits\": {\"remaining\": 5}}",
+                        List.of(new FieldError("rate_limit", "is not available in this version; only null is accepted"),
+                                new FieldError("credits", "is not available in this version; only null is accepted"))),
                 Arguments.of("[]", List.of(new FieldError("body", "must be a JSON object"))),
                 Arguments.of("\"name\"", List.of(new FieldError("body", "must be a JSON object"))),
                 Arguments.of("{\"name\":false,\"scopes\":[\"x\"],\"organization_id\":1,\"expires_in_days\":-5}",
@@ -115,6 +142,16 @@ class CreateKeyRequestTest {
         assertThatThrownBy(() -> CreateKeyRequest.from(JSON.readTree(body)))
                 .isInstanceOfSatisfying(InvalidRequest.class, e ->
                         assertThat(e.getBody().getProperties()).containsEntry("errors", expected));
+    }
+
+    @Test
+    void moreThanTwentyCidrsAreRejected() throws JsonProcessingException {
+        String body = JSON.writeValueAsString(Map.of("allowed_cidrs",
+                IntStream.range(0, 21).mapToObj(i -> "10.0.0." + i).toList()));
+
+        assertThatThrownBy(() -> CreateKeyRequest.from(JSON.readTree(body)))
+                .isInstanceOfSatisfying(InvalidRequest.class, e -> assertThat(e.getBody().getProperties())
+                        .containsEntry("errors", List.of(new FieldError("allowed_cidrs", "must hold at most 20 CIDRs"))));
     }
 
     @Test

@@ -6,11 +6,15 @@ import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyEvent;
 import dev.apikeys.events.ApiKeyRotated;
+import dev.apikeys.events.ApiKeyUpdated;
 import dev.apikeys.events.ApiKeyUsed;
 
-/** What the analytics count, one column of {@code read_model.key_activity_daily} each. */
+/**
+ * What the analytics count, one column of {@code read_model.key_activity_daily} each, but updates,
+ * which the analytics do not count.
+ */
 enum Activity {
-    CREATED, DISABLED, ENABLED, DELETED, ROTATED, USED;
+    CREATED, DISABLED, ENABLED, UPDATED, DELETED, ROTATED, USED;
 
     /** "used" counts usage facts: at most one per key and flush interval, not every verification. */
     static Activity of(ApiKeyEvent event) {
@@ -28,6 +32,11 @@ enum Activity {
             @Override
             public Activity enabled(ApiKeyEnabled enabled) {
                 return ENABLED;
+            }
+
+            @Override
+            public Activity updated(ApiKeyUpdated updated) {
+                return UPDATED;
             }
 
             @Override

@@ -1,6 +1,7 @@
 package dev.apikeys.query.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.apikeys.events.ApiKeyCreated;
@@ -9,6 +10,7 @@ import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyEvent;
 import dev.apikeys.events.ApiKeyRotated;
+import dev.apikeys.events.ApiKeyUpdated;
 import dev.apikeys.events.ApiKeyUsed;
 import dev.apikeys.events.KeyState;
 import java.time.Instant;
@@ -23,6 +25,7 @@ import java.util.UUID;
  * @param replacedBy  only in {@code apikey.rotated}: the key issued in this one's place
  * @param rotatedFrom only in {@code apikey.created} of a key issued by rotation: the key it replaces
  * @param lastUsedAt  only in {@code apikey.used}
+ * @param changed     only in {@code apikey.updated}: the API names of the members it changed
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 record AuditRecord(
@@ -38,47 +41,56 @@ record AuditRecord(
         Instant occurredAt,
         String actorId,
         long sequence,
+        @JsonRawValue String metadata,
+        List<String> allowedCidrs,
         @JsonInclude(JsonInclude.Include.NON_NULL) UUID replacedBy,
         @JsonInclude(JsonInclude.Include.NON_NULL) UUID rotatedFrom,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Instant lastUsedAt) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Instant lastUsedAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<String> changed) {
 
     /** The record of an event: the key as the event left it, and what the event adds of its own. */
     static AuditRecord of(KeyState key, ApiKeyEvent event, String actorId, long sequence) {
         return event.accept(new ApiKeyEvent.Visitor<>() {
             @Override
             public AuditRecord created(ApiKeyCreated created) {
-                return record(null, created.rotatedFrom(), null);
+                return record(null, created.rotatedFrom(), null, null);
             }
 
             @Override
             public AuditRecord disabled(ApiKeyDisabled disabled) {
-                return record(null, null, null);
+                return record(null, null, null, null);
             }
 
             @Override
             public AuditRecord enabled(ApiKeyEnabled enabled) {
-                return record(null, null, null);
+                return record(null, null, null, null);
+            }
+
+            @Override
+            public AuditRecord updated(ApiKeyUpdated updated) {
+                return record(null, null, null, updated.changed());
             }
 
             @Override
             public AuditRecord rotated(ApiKeyRotated rotated) {
-                return record(rotated.replacedBy(), null, null);
+                return record(rotated.replacedBy(), null, null, null);
             }
 
             @Override
             public AuditRecord deleted(ApiKeyDeleted deleted) {
-                return record(null, null, null);
+                return record(null, null, null, null);
             }
 
             @Override
             public AuditRecord used(ApiKeyUsed used) {
-                return record(null, null, used.lastUsedAt());
+                return record(null, null, used.lastUsedAt(), null);
             }
 
-            private AuditRecord record(UUID replacedBy, UUID rotatedFrom, Instant lastUsedAt) {
+            private AuditRecord record(UUID replacedBy, UUID rotatedFrom, Instant lastUsedAt, List<String> changed) {
                 return new AuditRecord(key.keyId(), key.userId(), key.organizationId(), key.name(), key.keyPrefix(),
                         key.scopes(), key.expiresAt(), key.disabled(), key.deleted(), event.occurredAt(), actorId,
-                        sequence, replacedBy, rotatedFrom, lastUsedAt);
+                        sequence, key.settings().metadata(), key.settings().allowedCidrs(), replacedBy, rotatedFrom,
+                        lastUsedAt, changed);
             }
         });
     }

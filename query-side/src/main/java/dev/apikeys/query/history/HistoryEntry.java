@@ -1,12 +1,14 @@
 package dev.apikeys.query.history;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.apikeys.events.ApiKeyCreated;
 import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyEvent;
 import dev.apikeys.events.ApiKeyRotated;
+import dev.apikeys.events.ApiKeyUpdated;
 import dev.apikeys.events.ApiKeyUsed;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
@@ -18,7 +20,8 @@ import java.util.UUID;
  * event's own fields where it has any. Never the key's hash.
  */
 @Schema(description = "One event of a key: what every entry has, and the event's own fields",
-        oneOf = {HistoryEntry.Created.class, HistoryEntry.Changed.class, HistoryEntry.Rotated.class,
+        oneOf = {HistoryEntry.Created.class, HistoryEntry.Changed.class, HistoryEntry.Updated.class,
+                HistoryEntry.Rotated.class,
                 HistoryEntry.Used.class})
 sealed interface HistoryEntry {
 
@@ -41,7 +44,8 @@ sealed interface HistoryEntry {
             @Override
             public HistoryEntry created(ApiKeyCreated created) {
                 return new Created(sequence, type, at, actorId, created.name(), created.scopes(), created.expiresAt(),
-                        created.organizationId(), created.rotatedFrom());
+                        created.organizationId(), created.settings().metadata(), created.settings().allowedCidrs(),
+                        created.rotatedFrom());
             }
 
             @Override
@@ -52,6 +56,12 @@ sealed interface HistoryEntry {
             @Override
             public HistoryEntry enabled(ApiKeyEnabled enabled) {
                 return new Changed(sequence, type, at, actorId);
+            }
+
+            @Override
+            public HistoryEntry updated(ApiKeyUpdated updated) {
+                return new Updated(sequence, type, at, actorId, updated.changed(), updated.name(), updated.scopes(),
+                        updated.settings().metadata(), updated.settings().allowedCidrs());
             }
 
             @Override
@@ -73,8 +83,16 @@ sealed interface HistoryEntry {
 
     /** @param rotatedFrom only for a key issued by a rotation */
     record Created(long sequence, String type, Instant occurredAt, String actorId, String name, List<String> scopes,
-            Instant expiresAt, String organizationId, @JsonInclude(JsonInclude.Include.NON_NULL) UUID rotatedFrom)
+            Instant expiresAt, String organizationId,
+            @JsonRawValue @Schema(type = "object", nullable = true) String metadata, List<String> allowedCidrs,
+            @JsonInclude(JsonInclude.Include.NON_NULL) UUID rotatedFrom)
             implements HistoryEntry {
+    }
+
+    /** @param changed the members the update changed; every member's value is as it left them */
+    record Updated(long sequence, String type, Instant occurredAt, String actorId, List<String> changed, String name,
+            List<String> scopes, @JsonRawValue @Schema(type = "object", nullable = true) String metadata,
+            List<String> allowedCidrs) implements HistoryEntry {
     }
 
     /** Disabled, enabled, deleted: the event says no more than that and when. */

@@ -44,9 +44,7 @@ class KeysAsOf {
                 key = fold(KeyState.NONE, store.at(Mark.start(keyId)), asOf, Long.MAX_VALUE);
             }
             if (key.exists() && !key.deleted()) {
-                keys.add(new ApiKeyResponse(key.keyId(), key.createdAt(), key.updatedAt(), key.userId(),
-                        key.organizationId(), key.name(), key.keyPrefix(), key.scopes(), key.lastUsedAt(),
-                        key.expiresAt(), key.disabled()));
+                keys.add(ApiKeyResponse.of(key, key.lastUsedAt()));
             }
         }
         return keys;

@@ -141,7 +141,7 @@ public class HistoryMarks {
             return JSON.writeValueAsString(new KeyState(state.keyId(), state.userId(), state.organizationId(),
                     state.name(), state.keyPrefix(), null, state.scopes(), state.createdAt(), state.updatedAt(),
                     state.expiresAt(), state.issuedExpiresAt(), state.lastUsedAt(), state.disabled(), state.deleted(),
-                    state.position()));
+                    state.position(), state.settings()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A key state is always JSON", e);
         }

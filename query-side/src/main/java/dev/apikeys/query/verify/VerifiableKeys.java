@@ -68,6 +68,6 @@ class VerifiableKeys {
         hashById.put(key.keyId(), key.keyHash());
         byHash.put(key.keyHash(), new KeyState(key.keyId(), key.userId(), key.organizationId(), null, null,
                 key.keyHash(), key.scopes(), null, null, key.expiresAt(), null, null, key.disabled(), key.deleted(),
-                key.position()));
+                key.position(), key.settings()));
     }
 }

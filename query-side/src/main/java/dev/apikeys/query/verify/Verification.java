@@ -1,5 +1,6 @@
 package dev.apikeys.query.verify;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.apikeys.events.KeyState;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
@@ -13,7 +14,7 @@ import java.util.UUID;
 sealed interface Verification {
 
     enum Code {
-        VALID, MALFORMED, NOT_FOUND, DISABLED, EXPIRED, INSUFFICIENT_SCOPES
+        VALID, MALFORMED, NOT_FOUND, DISABLED, EXPIRED, IP_NOT_ALLOWED, INSUFFICIENT_SCOPES
     }
 
     boolean valid();
@@ -26,16 +27,17 @@ sealed interface Verification {
 
     static Verification of(Code code, KeyState key) {
         return new OfKey(code == Code.VALID, code, key.keyId(), key.userId(), key.organizationId(), key.scopes(),
-                key.expiresAt());
+                key.expiresAt(), key.settings().metadata());
     }
 
     /** MALFORMED or NOT_FOUND: nothing about any key. */
     record KeyNotFound(boolean valid, Code code) implements Verification {
     }
 
-    @Schema(name = "VerifyResponse", description = "key_id to expires_at are present only when the key was found "
+    @Schema(name = "VerifyResponse", description = "key_id to metadata are present only when the key was found "
             + "(not for MALFORMED or NOT_FOUND)")
     record OfKey(boolean valid, Code code, UUID keyId, String userId, String organizationId, List<String> scopes,
-            Instant expiresAt) implements Verification {
+            Instant expiresAt, @JsonRawValue @Schema(type = "object", nullable = true) String metadata)
+            implements Verification {
     }
 }

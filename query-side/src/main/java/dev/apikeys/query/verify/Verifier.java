@@ -3,6 +3,7 @@ package dev.apikeys.query.verify;
 import static dev.apikeys.query.verify.Verification.Code.DISABLED;
 import static dev.apikeys.query.verify.Verification.Code.EXPIRED;
 import static dev.apikeys.query.verify.Verification.Code.INSUFFICIENT_SCOPES;
+import static dev.apikeys.query.verify.Verification.Code.IP_NOT_ALLOWED;
 import static dev.apikeys.query.verify.Verification.Code.MALFORMED;
 import static dev.apikeys.query.verify.Verification.Code.NOT_FOUND;
 import static dev.apikeys.query.verify.Verification.Code.VALID;
@@ -10,6 +11,7 @@ import static dev.apikeys.query.verify.Verification.Code.VALID;
 import dev.apikeys.events.KeyState;
 import dev.apikeys.runtime.key.ApiKeyFormat;
 import dev.apikeys.runtime.problem.ProblemException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -22,7 +24,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Decides a verification from memory: the shape and checksum first (no lookup for what is not a
- * key), then the key found by its hash, its state, its expiry and its scopes. A valid key's use is
+ * key), then the key found by its hash, its state, its expiry, the caller's network and its scopes. A valid key's use is
  * noted for the usage recorder and nothing more.
  */
 @Component
@@ -45,7 +47,7 @@ class Verifier {
         this.timeout = properties.verify().timeout();
     }
 
-    Verification verify(String presented, List<String> requiredScopes, String verifiedBy) {
+    Verification verify(String presented, List<String> requiredScopes, InetAddress clientIp, String verifiedBy) {
         if (!ApiKeyFormat.isWellFormed(presented)) {
             return Verification.notFound(MALFORMED);
         }
@@ -62,6 +64,9 @@ class Verifier {
         }
         if (key.isExpiredAt(now)) {
             return Verification.of(EXPIRED, key);
+        }
+        if (!Networks.admit(key.settings().allowedCidrs(), clientIp)) {
+            return Verification.of(IP_NOT_ALLOWED, key);
         }
         if (!Scopes.grant(key.scopes(), requiredScopes)) {
             return Verification.of(INSUFFICIENT_SCOPES, key);

@@ -46,6 +46,6 @@ class VerifyController {
                     schema = @Schema(implementation = VerifyRequest.class)))
             @RequestBody(required = false) JsonNode body) {
         VerifyRequest request = VerifyRequest.from(body);
-        return verifier.verify(request.key(), request.requiredScopes(), caller.userId());
+        return verifier.verify(request.key(), request.requiredScopes(), request.clientIp(), caller.userId());
     }
 }

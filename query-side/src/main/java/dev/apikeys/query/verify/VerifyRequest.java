@@ -6,6 +6,8 @@ import dev.apikeys.runtime.problem.InvalidRequest;
 import dev.apikeys.runtime.problem.InvalidRequest.FieldError;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
+import dev.apikeys.runtime.network.IpAddresses;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +19,8 @@ import java.util.Set;
  * refused here.
  *
  * @param requiredScopes empty when absent or null
+ * @param clientIp the address the caller's own request came from, null when not given
+ * @param cost what a VALID answer consumes of the key's credits
  */
 @Schema(name = "VerifyRequest")
 record VerifyRequest(
@@ -25,7 +29,15 @@ record VerifyRequest(
         String key,
         @ArraySchema(maxItems = ScopeFormat.MAX_COUNT, arraySchema = @Schema(description = "Optional: a:b is met by a:b or a:*"),
                 schema = @Schema(pattern = ScopeFormat.REGEX, maxLength = ScopeFormat.MAX_LENGTH))
-        List<String> requiredScopes) {
+        List<String> requiredScopes,
+        @Schema(type = "string", description = "Optional: the IPv4 or IPv6 address the caller's own request came from,"
+                + " checked against the key's allowed_cidrs", example = "203.0.113.7")
+        InetAddress clientIp,
+        @Schema(description = "Optional: what a VALID answer consumes of the key's credits", minimum = "0",
+                maximum = "" + MAX_COST, defaultValue = "1")
+        int cost) {
+
+    static final int MAX_COST = 1000;
 
     VerifyRequest {
         requiredScopes = List.copyOf(requiredScopes);
@@ -34,7 +46,7 @@ record VerifyRequest(
     /** The key is not worth printing even in a log line. */
     @Override
     public String toString() {
-        return "VerifyRequest[requiredScopes=" + requiredScopes + "]";
+        return "VerifyRequest[requiredScopes=" + requiredScopes + ", clientIp=" + clientIp + ", cost=" + cost + "]";
     }
 
     /**
@@ -56,10 +68,39 @@ record VerifyRequest(
             key = keyNode.textValue();
         }
         List<String> requiredScopes = requiredScopes(body.get("required_scopes"), errors);
+        InetAddress clientIp = clientIp(body.get("client_ip"), errors);
+        int cost = cost(body.get("cost"), errors);
         if (!errors.isEmpty()) {
             throw new InvalidRequest(errors);
         }
-        return new VerifyRequest(key, requiredScopes);
+        return new VerifyRequest(key, requiredScopes, clientIp, cost);
+    }
+
+    private static InetAddress clientIp(JsonNode node, List<FieldError> errors) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            errors.add(new FieldError("client_ip", "must be a string"));
+            return null;
+        }
+        try {
+            return IpAddresses.parse(node.textValue());
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError("client_ip", e.getMessage()));
+            return null;
+        }
+    }
+
+    private static int cost(JsonNode node, List<FieldError> errors) {
+        if (node == null || node.isNull()) {
+            return 1;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 0 || node.intValue() > MAX_COST) {
+            errors.add(new FieldError("cost", "must be an integer from 0 to " + MAX_COST));
+            return 1;
+        }
+        return node.intValue();
     }
 
     private static List<String> requiredScopes(JsonNode node, List<FieldError> errors) {

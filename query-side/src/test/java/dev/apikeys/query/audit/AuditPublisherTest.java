@@ -25,6 +25,7 @@ import dev.apikeys.events.ApiKeyUsageStream;
 import dev.apikeys.events.ApiKeyUsed;
 import dev.apikeys.events.EventMetadata;
 import dev.apikeys.events.KeyPosition;
+import dev.apikeys.events.KeySettings;
 import dev.apikeys.events.KeyState;
 import dev.apikeys.query.ReadModelTable;
 import dev.apikeys.query.audit.AuditPublisher.AuditedKey;
@@ -61,7 +62,8 @@ class AuditPublisherTest {
     private static final Instant CREATED_AT = Instant.parse("2025-01-01T10:00:00Z");
     private static final Instant EXPIRES_AT = Instant.parse("2026-01-01T10:00:00.123Z");
     private static final String[] REQUIRED_FIELDS = {"key_id", "user_id", "organization_id", "name", "key_prefix",
-            "scopes", "expires_at", "disabled", "deleted", "occurred_at", "actor_id", "sequence"};
+            "scopes", "expires_at", "disabled", "deleted", "occurred_at", "actor_id", "sequence", "metadata",
+            "allowed_cidrs"};
     private static final JsonSchema SCHEMA = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
             .getSchema(AuditPublisherTest.class.getResourceAsStream("/schemas/apikey-audit-record.schema.json"),
                     SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
@@ -356,7 +358,7 @@ class AuditPublisherTest {
     private static AuditedKey publishedBeforeRecordsWereCounted(ApiKeyCreated created) {
         return new AuditedKey(new KeyState(created.keyId(), created.userId(), created.organizationId(),
                 created.name(), created.keyPrefix(), null, created.scopes(), null, null, created.expiresAt(), null,
-                null, false, false, KeyPosition.NONE), null);
+                null, false, false, KeyPosition.NONE, KeySettings.NONE), null);
     }
 
     private static DomainEventMessage<?> message(long sequence, ApiKeyEvent payload) {

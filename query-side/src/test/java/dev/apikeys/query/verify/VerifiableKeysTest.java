@@ -9,6 +9,7 @@ import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyRotated;
 import dev.apikeys.events.ApiKeyUsed;
 import dev.apikeys.events.KeyPosition;
+import dev.apikeys.events.KeySettings;
 import dev.apikeys.events.KeyState;
 import java.time.Instant;
 import java.util.List;
@@ -131,7 +132,7 @@ class VerifiableKeysTest {
     /** A key as the read model holds it. */
     private static KeyState row(boolean disabled, boolean deleted, long sequence) {
         return new KeyState(KEY, "user-1", "org-1", "ci", "sk_abcde", HASH, List.of("models:read"), AT, AT, null, null,
-                null, disabled, deleted, new KeyPosition(sequence, -1));
+                null, disabled, deleted, new KeyPosition(sequence, -1), KeySettings.NONE);
     }
 
     private static ApiKeyCreated created() {

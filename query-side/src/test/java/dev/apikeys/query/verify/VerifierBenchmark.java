@@ -1,6 +1,7 @@
 package dev.apikeys.query.verify;
 
 import dev.apikeys.events.KeyPosition;
+import dev.apikeys.events.KeySettings;
 import dev.apikeys.events.KeyState;
 import dev.apikeys.query.processing.CatchUp;
 import dev.apikeys.query.processing.EventStoreIndex;
@@ -44,7 +45,7 @@ final class VerifierBenchmark {
             plaintexts.add(key);
             keys.load(new KeyState(UUID.randomUUID(), "user-" + i % 1000, null, "bench", key.substring(0, 8),
                     ApiKeyFormat.sha256Hex(key), List.of("models:read", "workflows:*"), null, null, null, null, null,
-                    false, false, new KeyPosition(0, -1)));
+                    false, false, new KeyPosition(0, -1), KeySettings.NONE));
         }
         VerificationProperties properties = new VerificationProperties(
                 new VerificationProperties.Verify(Duration.ofSeconds(1), false),
@@ -57,7 +58,7 @@ final class VerifierBenchmark {
         List<String> required = List.of("models:read");
 
         for (int i = 0; i < WARM_UP; i++) {
-            verifier.verify(plaintexts.get(random.nextInt(KEYS)), required, "bench");
+            verifier.verify(plaintexts.get(random.nextInt(KEYS)), required, null, "bench");
         }
         long[] nanos = new long[VERIFICATIONS];
         long valid = 0;
@@ -65,7 +66,7 @@ final class VerifierBenchmark {
         for (int i = 0; i < VERIFICATIONS; i++) {
             String key = plaintexts.get(random.nextInt(KEYS));
             long begin = System.nanoTime();
-            Verification verification = verifier.verify(key, required, "bench");
+            Verification verification = verifier.verify(key, required, null, "bench");
             nanos[i] = System.nanoTime() - begin;
             valid += verification.valid() ? 1 : 0;
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.apikeys.runtime.problem.InvalidRequest;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -92,8 +93,28 @@ class VerifyRequestTest {
     }
 
     @Test
+    void clientIpAndCostAreReadWithCostOneWhenAbsent() throws Exception {
+        VerifyRequest request = VerifyRequest.from(JSON.readTree("{\"key\": \"k\", \"client_ip\": \"2001:db8::1\", \"cost\": 0}"));
+        assertThat(request.clientIp()).isEqualTo(InetAddress.getByName("2001:db8::1"));
+        assertThat(request.cost()).isZero();
+
+        VerifyRequest plain = VerifyRequest.from(JSON.readTree("{\"key\": \"k\", \"client_ip\": null}"));
+        assertThat(plain.clientIp()).isNull();
+        assertThat(plain.cost()).isEqualTo(1);
+    }
+
+    @Test
+    void aBadClientIpOrCostIsNamed() throws Exception {
+        assertThat(fieldsOf(JSON.readTree("{\"key\": \"k\", \"client_ip\": \"gateway.internal\", \"cost\": 1001}")))
+                .containsExactly("client_ip", "cost");
+        assertThat(fieldsOf(JSON.readTree("{\"key\": \"k\", \"client_ip\": 10, \"cost\": -1}")))
+                .containsExactly("client_ip", "cost");
+        assertThat(fieldsOf(JSON.readTree("{\"key\": \"k\", \"cost\": 1.5}"))).containsExactly("cost");
+    }
+
+    @Test
     void theKeyNeverShowsInToString() {
-        assertThat(new VerifyRequest("sk_secret", List.of()).toString()).doesNotContain("sk_secret");
+        assertThat(new VerifyRequest("sk_secret", List.of(), null, 1).toString()).doesNotContain("sk_secret");
     }
 
     private static String withScopes(int count) {

@@ -1,0 +1,139 @@
+package dev.apikeys.command.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.apikeys.command.KeyMetadata;
+import dev.apikeys.command.UpdateApiKey;
+import dev.apikeys.runtime.key.ScopeFormat;
+import dev.apikeys.runtime.network.Cidr;
+import dev.apikeys.runtime.problem.InvalidRequest.FieldError;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The members create and PATCH share, each read from the JSON tree with its errors added to a
+ * list, so that every error of a request is reported at once.
+ */
+final class KeyFields {
+
+    static final int MAX_NAME_LENGTH = 100;
+    static final int MAX_CIDRS = 20;
+    static final String METADATA_TOO_LARGE = "must be at most " + KeyMetadata.MAX_BYTES + " bytes as compact JSON";
+    /** Members of the API this version refuses rather than accept and not enforce. */
+    private static final List<String> NOT_YET_AVAILABLE = List.of("rate_limit", "credits");
+
+    private KeyFields() {
+    }
+
+    static String name(JsonNode node, List<FieldError> errors) {
+        if (absent(node)) {
+            return "";
+        }
+        if (!node.isTextual()) {
+            errors.add(new FieldError("name", "must be a string"));
+            return "";
+        }
+        String name = node.textValue().strip();
+        if (name.codePointCount(0, name.length()) > MAX_NAME_LENGTH) {
+            errors.add(new FieldError("name", "must be at most " + MAX_NAME_LENGTH + " characters"));
+        }
+        if (name.codePoints().anyMatch(Character::isISOControl)) {
+            errors.add(new FieldError("name", "must not contain control characters"));
+        }
+        // JSON can escape half of a surrogate pair; UTF-8 cannot carry it, so it would be stored as "?".
+        if (name.codePoints().anyMatch(c -> Character.getType(c) == Character.SURROGATE)) {
+            errors.add(new FieldError("name", "must not contain unpaired surrogates"));
+        }
+        return name;
+    }
+
+    static List<String> scopes(JsonNode node, List<FieldError> errors) {
+        if (absent(node)) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            errors.add(new FieldError("scopes", "must be an array of strings"));
+            return List.of();
+        }
+        Set<String> distinct = new LinkedHashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode scope = node.get(i);
+            String field = "scopes[" + i + "]";
+            if (!scope.isTextual()) {
+                errors.add(new FieldError(field, "must be a string"));
+            } else if (scope.textValue().length() > ScopeFormat.MAX_LENGTH) {
+                errors.add(new FieldError(field, "must be at most " + ScopeFormat.MAX_LENGTH + " characters"));
+            } else if (!ScopeFormat.PATTERN.matcher(scope.textValue()).matches()) {
+                errors.add(new FieldError(field, "must look like resource:action or resource:*"));
+            } else {
+                distinct.add(scope.textValue());
+            }
+        }
+        if (distinct.size() > ScopeFormat.MAX_COUNT) {
+            errors.add(new FieldError("scopes", "must hold at most " + ScopeFormat.MAX_COUNT + " distinct scopes"));
+        }
+        return List.copyOf(distinct);
+    }
+
+    /** @return the object's compact JSON; null when absent or null */
+    static String metadata(JsonNode node, List<FieldError> errors) {
+        if (absent(node)) {
+            return null;
+        }
+        if (!node.isObject()) {
+            errors.add(new FieldError(UpdateApiKey.METADATA, "must be a JSON object or null"));
+            return null;
+        }
+        String compact = KeyMetadata.compact(node);
+        if (!KeyMetadata.fits(compact)) {
+            errors.add(new FieldError(UpdateApiKey.METADATA, METADATA_TOO_LARGE));
+        }
+        return compact;
+    }
+
+    /** @return the CIDRs as written, duplicates dropped; null when absent or null (anywhere) */
+    static List<String> allowedCidrs(JsonNode node, List<FieldError> errors) {
+        if (absent(node)) {
+            return null;
+        }
+        if (!node.isArray()) {
+            errors.add(new FieldError(UpdateApiKey.ALLOWED_CIDRS, "must be an array of CIDRs or null"));
+            return null;
+        }
+        if (node.size() > MAX_CIDRS) {
+            errors.add(new FieldError(UpdateApiKey.ALLOWED_CIDRS, "must hold at most " + MAX_CIDRS + " CIDRs"));
+            return null;
+        }
+        Set<String> distinct = new LinkedHashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode cidr = node.get(i);
+            String field = UpdateApiKey.ALLOWED_CIDRS + "[" + i + "]";
+            if (!cidr.isTextual()) {
+                errors.add(new FieldError(field, "must be a string"));
+                continue;
+            }
+            try {
+                Cidr.parse(cidr.textValue());
+                distinct.add(cidr.textValue());
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError(field, e.getMessage()));
+            }
+        }
+        return List.copyOf(distinct);
+    }
+
+    /** Rate limits and credits are refused until verification enforces them exactly; null asks for neither. */
+    static void notYetAvailable(JsonNode body, List<FieldError> errors) {
+        for (String member : NOT_YET_AVAILABLE) {
+            if (!absent(body.get(member))) {
+                errors.add(new FieldError(member, "is not available in this version; only null is accepted"));
+            }
+        }
+    }
+
+    /** An explicit null counts as absent. */
+    static boolean absent(JsonNode node) {
+        return node == null || node.isNull();
+    }
+}
