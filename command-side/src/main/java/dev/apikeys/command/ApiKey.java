@@ -15,6 +15,7 @@ import dev.apikeys.events.ApiKeyRotated;
 import dev.apikeys.events.ApiKeyUpdated;
 import dev.apikeys.events.KeySettings;
 import dev.apikeys.events.KeyState;
+import dev.apikeys.events.RateLimit;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,6 +88,10 @@ class ApiKey {
         List<String> allowedCidrs = members.contains(UpdateApiKey.ALLOWED_CIDRS)
                 ? command.allowedCidrs()
                 : settings.allowedCidrs();
+        RateLimit rateLimit = settings.rateLimit();
+        if (members.contains(UpdateApiKey.RATE_LIMIT)) {
+            rateLimit = command.rateLimit() == null ? null : command.rateLimit().over(rateLimit);
+        }
         List<String> changed = new ArrayList<>();
         if (!name.equals(state.name())) {
             changed.add(UpdateApiKey.NAME);
@@ -100,9 +105,12 @@ class ApiKey {
         if (!Objects.equals(allowedCidrs, settings.allowedCidrs())) {
             changed.add(UpdateApiKey.ALLOWED_CIDRS);
         }
+        if (!Objects.equals(rateLimit, settings.rateLimit())) {
+            changed.add(UpdateApiKey.RATE_LIMIT);
+        }
         if (!changed.isEmpty()) {
             apply(new ApiKeyUpdated(keyId, state.userId(), changed, name, scopes,
-                    new KeySettings(metadata, allowedCidrs), clock.instant()));
+                    new KeySettings(metadata, allowedCidrs, rateLimit), clock.instant()));
         }
         return state;
     }

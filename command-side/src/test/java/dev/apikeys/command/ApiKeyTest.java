@@ -12,6 +12,7 @@ import dev.apikeys.events.ApiKeyUpdated;
 import dev.apikeys.events.KeyPosition;
 import dev.apikeys.events.KeySettings;
 import dev.apikeys.events.KeyState;
+import dev.apikeys.events.RateLimit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -150,30 +151,30 @@ class ApiKeyTest {
 
     @Test
     void anUpdateRecordsWhatChangedWithEveryMemberAsItLeavesThem() {
-        KeySettings settings = new KeySettings("{\"team\":\"ci\",\"tier\":1}", List.of("10.0.0.0/8"));
+        KeySettings settings = new KeySettings("{\"team\":\"ci\",\"tier\":1}", List.of("10.0.0.0/8"), null);
         fixture.given(created("ci", settings))
                 .when(new UpdateApiKey(KEY_ID, OWNER, Set.of("name", "metadata", "allowed_cidrs"), "deploys",
-                        null, "{\"tier\":null,\"region\":\"eu\"}", List.of("10.0.0.0/8")))
+                        null, "{\"tier\":null,\"region\":\"eu\"}", List.of("10.0.0.0/8"), null))
                 .expectSuccessfulHandlerExecution()
                 .expectEvents(new ApiKeyUpdated(KEY_ID, OWNER, List.of("name", "metadata"), "deploys",
                         List.of("models:read", "workflows:*"),
-                        new KeySettings("{\"team\":\"ci\",\"region\":\"eu\"}", List.of("10.0.0.0/8")), NOW));
+                        new KeySettings("{\"team\":\"ci\",\"region\":\"eu\"}", List.of("10.0.0.0/8"), null), NOW));
     }
 
     @Test
     void anUpdateThatChangesNothingRecordsNothing() {
-        fixture.given(created("ci", new KeySettings("{\"a\":1}", null)))
+        fixture.given(created("ci", new KeySettings("{\"a\":1}", null, null)))
                 .when(new UpdateApiKey(KEY_ID, OWNER, Set.of("name", "metadata", "allowed_cidrs"), "ci", null,
-                        "{\"a\":1}", null))
+                        "{\"a\":1}", null, null))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
     }
 
     @Test
     void nullMembersRemoveWhatTheyName() {
-        fixture.given(created("ci", new KeySettings("{\"a\":1}", List.of("10.0.0.1"))))
+        fixture.given(created("ci", new KeySettings("{\"a\":1}", List.of("10.0.0.1"), null)))
                 .when(new UpdateApiKey(KEY_ID, OWNER, Set.of("scopes", "metadata", "allowed_cidrs"), null, List.of(),
-                        "null", null))
+                        "null", null, null))
                 .expectEvents(new ApiKeyUpdated(KEY_ID, OWNER, List.of("scopes", "metadata", "allowed_cidrs"), "ci",
                         List.of(), KeySettings.NONE, NOW));
     }
@@ -181,8 +182,8 @@ class ApiKeyTest {
     @Test
     void anUpdateLeavingMetadataOverOneKibibyteIsRefusedWithoutAnEvent() {
         String half = "x".repeat(600);
-        fixture.given(created("ci", new KeySettings("{\"a\":\"" + half + "\"}", null)))
-                .when(new UpdateApiKey(KEY_ID, OWNER, Set.of("metadata"), null, null, "{\"b\":\"" + half + "\"}", null))
+        fixture.given(created("ci", new KeySettings("{\"a\":\"" + half + "\"}", null, null)))
+                .when(new UpdateApiKey(KEY_ID, OWNER, Set.of("metadata"), null, null, "{\"b\":\"" + half + "\"}", null, null))
                 .expectException(MetadataTooLarge.class)
                 .expectNoEvents();
     }
@@ -190,14 +191,30 @@ class ApiKeyTest {
     @Test
     void onlyTheOwnerMayUpdateOthersAreToldTheKeyDoesNotExist() {
         fixture.given(created)
-                .when(new UpdateApiKey(KEY_ID, STRANGER, Set.of("name"), "mine", null, null, null))
+                .when(new UpdateApiKey(KEY_ID, STRANGER, Set.of("name"), "mine", null, null, null, null))
                 .expectException(ApiKeyNotFound.class)
                 .expectNoEvents();
     }
 
     @Test
+    void aRateLimitPatchMergesIntoTheKeysAndIsRefusedWhenItWouldLackAMember() {
+        KeySettings limited = new KeySettings(null, null, new RateLimit(10, 60));
+        fixture.given(created("ci", limited))
+                .when(new UpdateApiKey(KEY_ID, OWNER, Set.of("rate_limit"), null, null, null, null,
+                        new RateLimitPatch(25, null)))
+                .expectEvents(new ApiKeyUpdated(KEY_ID, OWNER, List.of("rate_limit"), "ci",
+                        List.of("models:read", "workflows:*"), new KeySettings(null, null, new RateLimit(25, 60)), NOW));
+
+        fixture.given(created("ci", KeySettings.NONE))
+                .when(new UpdateApiKey(KEY_ID, OWNER, Set.of("rate_limit"), null, null, null, null,
+                        new RateLimitPatch(25, null)))
+                .expectException(IncompleteRateLimit.class)
+                .expectNoEvents();
+    }
+
+    @Test
     void aRotationCopiesTheKeysSettings() {
-        KeySettings settings = new KeySettings("{\"team\":\"ci\"}", List.of("10.0.0.0/8"));
+        KeySettings settings = new KeySettings("{\"team\":\"ci\"}", List.of("10.0.0.0/8"), null);
         fixture.given(created("ci", settings))
                 .when(rotate(OWNER, Duration.ZERO))
                 .expectEvents(new ApiKeyRotated(KEY_ID, OWNER, NEW_KEY_ID, NOW, NOW),

@@ -156,7 +156,8 @@ class CommandSideHttpTest {
         assertThat(disabled.statusCode()).isEqualTo(200);
         JsonNode state = JSON.readTree(disabled.body());
         assertThat(fieldNames(state)).containsExactly("id", "created_at", "updated_at", "user_id", "organization_id",
-                "name", "key_prefix", "scopes", "last_used_at", "expires_at", "disabled", "metadata", "allowed_cidrs");
+                "name", "key_prefix", "scopes", "last_used_at", "expires_at", "disabled", "metadata", "allowed_cidrs",
+                "rate_limit");
         assertThat(state.get("id").asText()).isEqualTo(id);
         assertThat(state.get("user_id").asText()).isEqualTo(user);
         assertThat(state.get("organization_id").asText()).isEqualTo("org-1");

@@ -9,6 +9,7 @@ import static dev.apikeys.query.ReadModelTable.timestamp;
 import dev.apikeys.events.KeyPosition;
 import dev.apikeys.events.KeySettings;
 import dev.apikeys.events.KeyState;
+import dev.apikeys.events.RateLimit;
 import dev.apikeys.query.ReadModelTable.Column;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -49,7 +50,13 @@ public final class KeyStates {
             new Column<>("last_sequence", "bigint", key -> key.position().lifecycle()),
             new Column<>("usage_sequence", "bigint", key -> key.position().usage()),
             new Column<>("metadata", "text", key -> key.settings().metadata()),
-            new Column<>("allowed_cidrs", "jsonb", key -> stringsJson(key.settings().allowedCidrs())));
+            new Column<>("allowed_cidrs", "jsonb", key -> stringsJson(key.settings().allowedCidrs())),
+            new Column<>("rate_limit", "integer", key -> key.settings().rateLimit() == null
+                    ? null
+                    : key.settings().rateLimit().limit()),
+            new Column<>("rate_limit_seconds", "integer", key -> key.settings().rateLimit() == null
+                    ? null
+                    : key.settings().rateLimit().durationSeconds()));
 
     /** Rows a streamed read holds at a time. */
     private static final int STREAMED_ROWS = 10_000;
@@ -86,7 +93,7 @@ public final class KeyStates {
         Map<String, List<String>> scopeLists = new HashMap<>();
         transactions.executeWithoutResult(status -> streaming.query("""
                 select id, user_id, organization_id, key_hash, scopes, expires_at, disabled, last_sequence,
-                       usage_sequence, metadata, allowed_cidrs
+                       usage_sequence, metadata, allowed_cidrs, rate_limit, rate_limit_seconds
                   from read_model.api_key where not deleted""", (RowCallbackHandler) row -> {
             String json = row.getString("scopes");
             List<String> scopes = scopeLists.get(json);
@@ -114,9 +121,15 @@ public final class KeyStates {
                 new KeyPosition(row.getLong("last_sequence"), row.getLong("usage_sequence")), settings(row));
     }
 
-    private static KeySettings settings(ResultSet row) throws SQLException {
+    /** The settings of a row that holds them. */
+    public static KeySettings settings(ResultSet row) throws SQLException {
         String metadata = row.getString("metadata");
         List<String> allowedCidrs = stringsOrNull(row.getString("allowed_cidrs"));
-        return metadata == null && allowedCidrs == null ? KeySettings.NONE : new KeySettings(metadata, allowedCidrs);
+        RateLimit rateLimit = row.getObject("rate_limit") == null
+                ? null
+                : new RateLimit(row.getInt("rate_limit"), row.getInt("rate_limit_seconds"));
+        return metadata == null && allowedCidrs == null && rateLimit == null
+                ? KeySettings.NONE
+                : new KeySettings(metadata, allowedCidrs, rateLimit);
     }
 }

@@ -8,7 +8,8 @@ import org.axonframework.serialization.Revision;
 /**
  * The owner changed some of the key's name, scopes and settings (a PATCH). Carries every one of
  * them as they stand after the change, and {@code changed}, the API names of those that differ
- * from before ({@code name}, {@code scopes}, {@code metadata}, {@code allowed_cidrs}).
+ * from before ({@code name}, {@code scopes}, {@code metadata}, {@code allowed_cidrs},
+ * {@code rate_limit}).
  */
 @Revision("1")
 public record ApiKeyUpdated(UUID keyId, String userId, List<String> changed, String name, List<String> scopes,

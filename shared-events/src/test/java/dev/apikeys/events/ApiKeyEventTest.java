@@ -26,7 +26,7 @@ class ApiKeyEventTest {
         return Stream.of(
                 new ApiKeyCreated(KEY, "alice", null, "ci", "sk_abcde", "f00d", List.of(), null, AT, null),
                 new ApiKeyCreated(KEY, "alice", null, "ci", "sk_abcde", "f00d", List.of(), null, AT, null,
-                        new KeySettings("{\"a\":1}", List.of("10.0.0.0/8", "2001:db8::/32"))),
+                        new KeySettings("{\"a\":1}", List.of("10.0.0.0/8", "2001:db8::/32"), null)),
                 new ApiKeyUpdated(KEY, "alice", List.of("scopes"), "ci", List.of("models:read"), KeySettings.NONE, AT),
                 new ApiKeyDisabled(KEY, "alice", AT),
                 new ApiKeyEnabled(KEY, "alice", AT),
@@ -56,7 +56,7 @@ class ApiKeyEventTest {
     @Test
     void aCreationStoredBeforeKeysHadSettingsHasNone() throws Exception {
         ObjectNode stored = JSON.valueToTree(new ApiKeyCreated(KEY, "alice", null, "ci", "sk_abcde", "f00d", List.of(),
-                null, AT, null, new KeySettings("{}", List.of())));
+                null, AT, null, new KeySettings("{}", List.of(), null)));
         stored.remove("settings");
 
         assertThat(JSON.treeToValue(stored, ApiKeyCreated.class).settings()).isEqualTo(KeySettings.NONE);

@@ -46,18 +46,18 @@ class KeyStateTest {
 
     @Test
     void settingsComeWithTheCreationAndAnUpdateReplacesNameScopesAndSettingsButNothingElse() {
-        KeySettings settings = new KeySettings("{\"team\":\"ci\"}", List.of("10.0.0.0/8"));
+        KeySettings settings = new KeySettings("{\"team\":\"ci\"}", List.of("10.0.0.0/8"), null);
         KeyState withSettings = KeyState.NONE.apply(new ApiKeyCreated(KEY, "alice", "org-1", "ci", "sk_abcde", "f00d",
                 List.of("models:read"), null, T0, null, settings), 0);
         assertThat(withSettings.settings()).isEqualTo(settings);
         assertThat(created.settings()).isEqualTo(KeySettings.NONE);
 
         KeyState updated = withSettings.apply(new ApiKeyUpdated(KEY, "alice", List.of("name", "metadata"), "deploys",
-                List.of("models:read"), new KeySettings(null, List.of("10.0.0.0/8")), T0.plusSeconds(5)), 1);
+                List.of("models:read"), new KeySettings(null, List.of("10.0.0.0/8"), null), T0.plusSeconds(5)), 1);
 
         assertThat(updated).extracting(KeyState::name, KeyState::scopes, KeyState::settings, KeyState::updatedAt,
                         KeyState::keyHash, KeyState::createdAt, KeyState::position)
-                .containsExactly("deploys", List.of("models:read"), new KeySettings(null, List.of("10.0.0.0/8")),
+                .containsExactly("deploys", List.of("models:read"), new KeySettings(null, List.of("10.0.0.0/8"), null),
                         T0.plusSeconds(5), "f00d", T0, new KeyPosition(1, -1));
         assertThat(updated.apply(new ApiKeyDisabled(KEY, "alice", T0.plusSeconds(6)), 2).settings())
                 .as("kept by later events").isEqualTo(updated.settings());

@@ -121,6 +121,52 @@ class ScaleOutTest extends KeyLifecycleSuite {
     }
 
     /**
+     * A rate limit holds across the query-side instances: verifications of one key, concurrent and
+     * spread over both, are VALID at most the limit times in a window, and all but what the
+     * instances hold unused (a block each, at most an eighth of the limit) are.
+     */
+    @Test
+    void concurrentVerificationsOverBothQuerySidesNeverExceedTheRateLimit() throws Exception {
+        String token = Tokens.forUser("limited-" + UUID.randomUUID());
+        String key = api().create(token, "{\"rate_limit\": {\"limit\": 64, \"duration_seconds\": 86400}}")
+                .get("key").asText();
+
+        Map<String, Integer> validByWindow = verifyConcurrently(key, querySide, 200);
+
+        assertThat(validByWindow.values()).allSatisfy(valid -> assertThat(valid).isLessThanOrEqualTo(64));
+        assertThat(validByWindow.values().stream().mapToInt(Integer::intValue).sum())
+                .isGreaterThanOrEqualTo(64 - 2 * (64 / 8));
+    }
+
+    /** Verifies the key {@code times} times from 8 threads, round robin over the instances: VALID answers by window. */
+    private static Map<String, Integer> verifyConcurrently(String key, List<ServiceProcess> instances, int times)
+            throws Exception {
+        Map<String, Integer> validByWindow = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<?>> calls = new ArrayList<>();
+            for (int i = 0; i < times; i++) {
+                Api instance = new Api(instances.get(i % instances.size()).port());
+                calls.add(callers.submit(() -> {
+                    Api.Response response = instance.post(Api.VERIFY, Tokens.verifier(), "{\"key\": \"" + key + "\"}");
+                    assertThat(response.status()).as(response.body()).isEqualTo(200);
+                    JsonNode answer = response.json();
+                    assertThat(answer.get("code").asText()).isIn("VALID", "RATE_LIMITED");
+                    if (answer.get("valid").asBoolean()) {
+                        validByWindow.merge(answer.get("ratelimit").get("reset_at").asText(), 1, Integer::sum);
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> call : calls) {
+                call.get();
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        return validByWindow;
+    }
+
+    /**
      * kill -9 of a query-side instance: the other claims its segments within the claim timeout,
      * keeps the read model and verification current through the gateway, and publishes every event.
      */
@@ -138,6 +184,10 @@ class ScaleOutTest extends KeyLifecycleSuite {
                 .hasSize(2));
         ServiceProcess survivor = querySide.get(0);
         ServiceProcess killed = querySide.get(1);
+        String limited = api().create(Tokens.forUser("limited-" + UUID.randomUUID()),
+                "{\"rate_limit\": {\"limit\": 40, \"duration_seconds\": 86400}}").get("key").asText();
+        // Blocks of 1, 2, 4 and 5 (an eighth of the limit): 10 answers leave it holding 2 unused.
+        Map<String, Integer> validBeforeTheKill = verifyConcurrently(limited, List.of(killed), 10);
 
         long killedAt = System.nanoTime();
         killed.kill();
@@ -150,6 +200,12 @@ class ScaleOutTest extends KeyLifecycleSuite {
         Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
         System.out.printf("Segments of the killed query-side instance taken over after %d ms%n", takeover.toMillis());
         assertThat(takeover).isLessThanOrEqualTo(TAKEOVER);
+
+        Map<String, Integer> validAfterTheKill = verifyConcurrently(limited, List.of(survivor), 60);
+        // Not one more than the limit, and only the killed instance's unused block forfeited.
+        assertThat(validBeforeTheKill.values()).containsExactly(10);
+        assertThat(validAfterTheKill.values()).as("the limit but what the killed instance held unused")
+                .containsExactly(40 - 10 - 2);
 
         keys.add(api().create(token, "{}").get("id").asText());
         api().put(KEYS + "/" + keys.get(1), token);

@@ -238,6 +238,65 @@ class VerificationEndToEndTest {
     }
 
     @Test
+    void aRateLimitAdmitsExactlyItsLimitInEachWindowAndEveryAnswerSaysHowTheWindowStands() {
+        String owner = Tokens.forUser(newUser());
+        JsonNode created = api.create(owner, "{\"rate_limit\": {\"limit\": 3, \"duration_seconds\": 60}}");
+        String id = created.get("id").asText();
+        String key = created.get("key").asText();
+        assertThat(only(api.get(KEYS, owner).json()).get("rate_limit"))
+                .isEqualTo(json("{\"limit\": 3, \"duration_seconds\": 60}"));
+        clock.setTo(Instant.parse("2030-01-01T10:00:10Z"));
+
+        List<JsonNode> answers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            answers.add(api.verify(verifier, key).json());
+        }
+
+        assertThat(answers).extracting(answer -> answer.get("code").asText())
+                .containsExactly("VALID", "VALID", "VALID", "RATE_LIMITED", "RATE_LIMITED");
+        assertThat(answers).extracting(answer -> answer.get("ratelimit").get("remaining").asLong())
+                .containsExactly(2L, 1L, 0L, 0L, 0L);
+        assertThat(answers).extracting(answer -> answer.get("ratelimit").get("reset_at").asText())
+                .containsOnly("2030-01-01T10:01:00Z");
+        assertThat(answers.get(3).get("valid").asBoolean()).isFalse();
+        assertThat(answers.get(3).get("ratelimit").get("limit").asInt()).isEqualTo(3);
+        assertThat(api.verify(verifier, key, "models:write").json().get("code").asText())
+                .as("a check before the rate limit still fails first").isEqualTo("INSUFFICIENT_SCOPES");
+
+        clock.setTo(Instant.parse("2030-01-01T10:01:00Z"));
+        assertThat(api.verifyCode(verifier, key)).as("the next window").isEqualTo("VALID");
+
+        Api.Response raised = api.send("PATCH", KEYS + "/" + id, owner, "application/merge-patch+json",
+                "{\"rate_limit\": {\"limit\": 5}}");
+        assertThat(raised.json().get("rate_limit")).isEqualTo(json("{\"limit\": 5, \"duration_seconds\": 60}"));
+        List<String> codes = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            codes.add(api.verifyCode(verifier, key));
+        }
+        assertThat(codes).as("five in the window, one of them before the PATCH")
+                .containsExactly("VALID", "VALID", "VALID", "VALID", "RATE_LIMITED", "RATE_LIMITED");
+
+        assertThat(api.send("PATCH", KEYS + "/" + id, owner, "application/json", "{\"rate_limit\": null}").status())
+                .isEqualTo(200);
+        JsonNode unlimited = api.verify(verifier, key).json();
+        assertThat(unlimited.get("code").asText()).isEqualTo("VALID");
+        assertThat(unlimited.has("ratelimit")).isFalse();
+    }
+
+    @Test
+    void aRateLimitPatchOnAKeyWithoutOneMustGiveBothMembers() {
+        String owner = Tokens.forUser(newUser());
+        String id = api.create(owner, "{}").get("id").asText();
+
+        Api.Response incomplete = api.send("PATCH", KEYS + "/" + id, owner, "application/merge-patch+json",
+                "{\"rate_limit\": {\"limit\": 5}}");
+
+        assertProblem(incomplete, 400);
+        assertThat(incomplete.json().get("errors").get(0).get("field").asText())
+                .isEqualTo("rate_limit.duration_seconds");
+    }
+
+    @Test
     void aPatchNamesEveryBadMemberAndAnswersOnlyItsOwner() {
         String owner = Tokens.forUser(newUser());
         String id = api.create(owner, "{\"metadata\": {\"a\": \"" + "x".repeat(600) + "\"}}").get("id").asText();

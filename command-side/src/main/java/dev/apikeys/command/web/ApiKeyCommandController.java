@@ -5,6 +5,7 @@ import dev.apikeys.command.ApiKeyNotFound;
 import dev.apikeys.command.ApiKeyNotRotatable;
 import dev.apikeys.command.CreateApiKey;
 import dev.apikeys.command.DeleteApiKey;
+import dev.apikeys.command.IncompleteRateLimit;
 import dev.apikeys.command.MetadataTooLarge;
 import dev.apikeys.command.RotateApiKey;
 import dev.apikeys.command.ToggleApiKey;
@@ -138,8 +139,8 @@ class ApiKeyCommandController {
 
     /** A JSON merge patch of the key's name, scopes and settings; one event if it changes anything. */
     @PatchMapping(path = "/{id}", consumes = {"application/merge-patch+json", MediaType.APPLICATION_JSON_VALUE})
-    @Operation(summary = "Change a key", description = "A JSON merge patch (RFC 7396) over name, scopes, metadata"
-            + " and allowed_cidrs: an absent member stays, null removes it, metadata merges into the key's.")
+    @Operation(summary = "Change a key", description = "A JSON merge patch (RFC 7396) over name, scopes, metadata,"
+            + " allowed_cidrs and rate_limit: an absent member stays, null removes it, objects merge into the key's.")
     @ApiResponse(responseCode = "200", description = "The key after the change")
     @ApiResponse(responseCode = "400", description = "A malformed id, or invalid or unknown members (each is named)")
     @ApiResponse(responseCode = "404", description = "Not one of the caller's live keys")
@@ -181,6 +182,8 @@ class ApiKeyCommandController {
             throw new KeyNotRotatableProblem(e.reason());
         } catch (MetadataTooLarge e) {
             throw new InvalidRequest(UpdateApiKey.METADATA, KeyFields.METADATA_TOO_LARGE);
+        } catch (IncompleteRateLimit e) {
+            throw new InvalidRequest(UpdateApiKey.RATE_LIMIT + "." + e.member(), "is required: the key has no rate limit");
         }
     }
 

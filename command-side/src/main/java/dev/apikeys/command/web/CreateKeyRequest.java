@@ -1,8 +1,12 @@
 package dev.apikeys.command.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.apikeys.command.IncompleteRateLimit;
+import dev.apikeys.command.RateLimitPatch;
 import dev.apikeys.command.UpdateApiKey;
 import dev.apikeys.events.KeySettings;
+import dev.apikeys.events.RateLimit;
+import dev.apikeys.runtime.api.RateLimitSchema;
 import dev.apikeys.runtime.key.ScopeFormat;
 import dev.apikeys.runtime.problem.InvalidRequest;
 import dev.apikeys.runtime.problem.InvalidRequest.FieldError;
@@ -38,7 +42,9 @@ record CreateKeyRequest(
         @ArraySchema(maxItems = KeyFields.MAX_CIDRS, arraySchema = @Schema(nullable = true, description =
                 "IPv4 or IPv6 CIDRs (a bare address is one host) verification accepts the key from; null: anywhere"),
                 schema = @Schema(example = "10.0.0.0/8"))
-        List<String> allowedCidrs) {
+        List<String> allowedCidrs,
+        @Schema(implementation = RateLimitSchema.class, nullable = true)
+        RateLimit rateLimit) {
 
     static final int MAX_EXPIRES_IN_DAYS = 3650;
 
@@ -47,7 +53,7 @@ record CreateKeyRequest(
     }
 
     KeySettings settings() {
-        return new KeySettings(metadata, allowedCidrs);
+        return new KeySettings(metadata, allowedCidrs, rateLimit);
     }
 
     /**
@@ -56,7 +62,7 @@ record CreateKeyRequest(
      */
     static CreateKeyRequest from(JsonNode body) {
         if (body == null || body.isNull() || body.isMissingNode()) {
-            return new CreateKeyRequest("", List.of(), null, 0, null, null);
+            return new CreateKeyRequest("", List.of(), null, 0, null, null, null);
         }
         if (!body.isObject()) {
             throw new InvalidRequest("body", "must be a JSON object");
@@ -68,11 +74,29 @@ record CreateKeyRequest(
         int expiresInDays = expiresInDays(body.get("expires_in_days"), errors);
         String metadataJson = KeyFields.metadata(body.get(UpdateApiKey.METADATA), errors);
         List<String> allowedCidrs = KeyFields.allowedCidrs(body.get(UpdateApiKey.ALLOWED_CIDRS), errors);
+        RateLimit rateLimit = rateLimit(body.get(UpdateApiKey.RATE_LIMIT), errors);
         KeyFields.notYetAvailable(body, errors);
         if (!errors.isEmpty()) {
             throw new InvalidRequest(errors);
         }
-        return new CreateKeyRequest(name, scopes, organizationId, expiresInDays, metadataJson, allowedCidrs);
+        return new CreateKeyRequest(name, scopes, organizationId, expiresInDays, metadataJson, allowedCidrs,
+                rateLimit);
+    }
+
+    private static RateLimit rateLimit(JsonNode node, List<FieldError> errors) {
+        RateLimitPatch given = KeyFields.rateLimit(node, errors);
+        if (given == null) {
+            return null;
+        }
+        try {
+            return given.over(null);
+        } catch (IncompleteRateLimit e) {
+            if (node.has(e.member()) && !node.get(e.member()).isNull()) {
+                return null; // invalid, and named already
+            }
+            errors.add(new FieldError(UpdateApiKey.RATE_LIMIT + "." + e.member(), "is required"));
+            return null;
+        }
     }
 
     private static String organizationId(JsonNode node, List<FieldError> errors) {

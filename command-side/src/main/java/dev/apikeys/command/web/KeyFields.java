@@ -2,6 +2,7 @@ package dev.apikeys.command.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apikeys.command.KeyMetadata;
+import dev.apikeys.command.RateLimitPatch;
 import dev.apikeys.command.UpdateApiKey;
 import dev.apikeys.runtime.key.ScopeFormat;
 import dev.apikeys.runtime.network.Cidr;
@@ -20,8 +21,10 @@ final class KeyFields {
     static final int MAX_NAME_LENGTH = 100;
     static final int MAX_CIDRS = 20;
     static final String METADATA_TOO_LARGE = "must be at most " + KeyMetadata.MAX_BYTES + " bytes as compact JSON";
+    static final int MAX_RATE_LIMIT = 1_000_000;
+    static final int MAX_RATE_LIMIT_SECONDS = 86_400;
     /** Members of the API this version refuses rather than accept and not enforce. */
-    private static final List<String> NOT_YET_AVAILABLE = List.of("rate_limit", "credits");
+    private static final List<String> NOT_YET_AVAILABLE = List.of("credits");
 
     private KeyFields() {
     }
@@ -123,7 +126,39 @@ final class KeyFields {
         return List.copyOf(distinct);
     }
 
-    /** Rate limits and credits are refused until verification enforces them exactly; null asks for neither. */
+    /**
+     * @return the members given, each checked; null when absent or null. Whether both are needed
+     *         is the caller's to say: a create needs both, a PATCH merges what it gives.
+     */
+    static RateLimitPatch rateLimit(JsonNode node, List<FieldError> errors) {
+        if (absent(node)) {
+            return null;
+        }
+        if (!node.isObject()) {
+            errors.add(new FieldError(UpdateApiKey.RATE_LIMIT, "must be an object with limit and duration_seconds, or null"));
+            return null;
+        }
+        node.fieldNames().forEachRemaining(member -> {
+            if (!member.equals("limit") && !member.equals("duration_seconds")) {
+                errors.add(new FieldError(UpdateApiKey.RATE_LIMIT + "." + member, "is not a member of a rate limit"));
+            }
+        });
+        return new RateLimitPatch(boundedInt(node.get("limit"), "limit", MAX_RATE_LIMIT, errors),
+                boundedInt(node.get("duration_seconds"), "duration_seconds", MAX_RATE_LIMIT_SECONDS, errors));
+    }
+
+    private static Integer boundedInt(JsonNode node, String member, int max, List<FieldError> errors) {
+        if (absent(node)) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 1 || node.intValue() > max) {
+            errors.add(new FieldError(UpdateApiKey.RATE_LIMIT + "." + member, "must be an integer from 1 to " + max));
+            return null;
+        }
+        return node.intValue();
+    }
+
+    /** Credits are refused until verification enforces them exactly; null asks for none. */
     static void notYetAvailable(JsonNode body, List<FieldError> errors) {
         for (String member : NOT_YET_AVAILABLE) {
             if (!absent(body.get(member))) {

@@ -1,7 +1,10 @@
 package dev.apikeys.command.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.apikeys.command.RateLimitPatch;
 import dev.apikeys.command.UpdateApiKey;
+import dev.apikeys.events.RateLimit;
+import dev.apikeys.runtime.api.RateLimitSchema;
 import dev.apikeys.runtime.problem.InvalidRequest;
 import dev.apikeys.runtime.problem.InvalidRequest.FieldError;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
@@ -14,7 +17,7 @@ import java.util.UUID;
 
 /**
  * A PATCH of a key: a JSON merge patch (RFC 7396). A member absent stays as it is; null removes it
- * (no name is "", no scopes []); {@code metadata} merges into the key's metadata. Members outside
+ * (no name is "", no scopes []); {@code metadata} and {@code rate_limit} merge into the key's. Members outside
  * those a PATCH may change are each a field error.
  */
 @Schema(name = "UpdateAPIKeyRequest", description = "A JSON merge patch: an absent member stays, null removes it,"
@@ -30,7 +33,10 @@ record UpdateKeyRequest(
         String metadata,
         @ArraySchema(maxItems = KeyFields.MAX_CIDRS, arraySchema = @Schema(nullable = true, description =
                 "Replaces the key's allowed CIDRs; null: anywhere"), schema = @Schema(example = "10.0.0.0/8"))
-        List<String> allowedCidrs) {
+        List<String> allowedCidrs,
+        @Schema(implementation = RateLimitSchema.class, nullable = true,
+                description = "Merged into the key's rate limit; null removes it")
+        RateLimit rateLimit) {
 
     private static final Set<String> MEMBERS = Set.of(UpdateApiKey.NAME, UpdateApiKey.SCOPES, UpdateApiKey.METADATA,
             UpdateApiKey.ALLOWED_CIDRS, "rate_limit", "credits");
@@ -56,10 +62,11 @@ record UpdateKeyRequest(
         JsonNode metadata = body.get(UpdateApiKey.METADATA);
         String metadataPatch = KeyFields.absent(metadata) ? "null" : KeyFields.metadata(metadata, errors);
         List<String> allowedCidrs = KeyFields.allowedCidrs(body.get(UpdateApiKey.ALLOWED_CIDRS), errors);
+        RateLimitPatch rateLimit = KeyFields.rateLimit(body.get(UpdateApiKey.RATE_LIMIT), errors);
         KeyFields.notYetAvailable(body, errors);
         if (!errors.isEmpty()) {
             throw new InvalidRequest(errors);
         }
-        return new UpdateApiKey(keyId, userId, members, name, scopes, metadataPatch, allowedCidrs);
+        return new UpdateApiKey(keyId, userId, members, name, scopes, metadataPatch, allowedCidrs, rateLimit);
     }
 }

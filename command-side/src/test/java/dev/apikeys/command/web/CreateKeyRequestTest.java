@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.apikeys.events.RateLimit;
 import dev.apikeys.runtime.problem.InvalidRequest;
 import dev.apikeys.runtime.problem.InvalidRequest.FieldError;
 import java.util.List;
@@ -22,30 +23,32 @@ class CreateKeyRequestTest {
 
     static Stream<Arguments> validRequests() {
         return Stream.of(
-                Arguments.of("{}", new CreateKeyRequest("", List.of(), null, 0, null, null)),
+                Arguments.of("{}", new CreateKeyRequest("", List.of(), null, 0, null, null, null)),
                 Arguments.of("{\"name\":null,\"scopes\":null,\"organization_id\":null,\"expires_in_days\":null}",
-                        new CreateKeyRequest("", List.of(), null, 0, null, null)),
-                Arguments.of("{\"name\":\"  ci deploy \\n\"}", new CreateKeyRequest("ci deploy", List.of(), null, 0, null, null)),
+                        new CreateKeyRequest("", List.of(), null, 0, null, null, null)),
+                Arguments.of("{\"name\":\"  ci deploy \\n\"}", new CreateKeyRequest("ci deploy", List.of(), null, 0, null, null, null)),
                 Arguments.of("{\"name\":\"" + "é".repeat(100) + "\"}",
-                        new CreateKeyRequest("é".repeat(100), List.of(), null, 0, null, null)),
+                        new CreateKeyRequest("é".repeat(100), List.of(), null, 0, null, null, null)),
                 Arguments.of("{\"name\":\"   " + "n".repeat(100) + "   \"}",
-                        new CreateKeyRequest("n".repeat(100), List.of(), null, 0, null, null)),
-                Arguments.of("{\"name\":\"\\ud83d\\ude42\"}", new CreateKeyRequest("\ud83d\ude42", List.of(), null, 0, null, null)),
+                        new CreateKeyRequest("n".repeat(100), List.of(), null, 0, null, null, null)),
+                Arguments.of("{\"name\":\"\\ud83d\\ude42\"}", new CreateKeyRequest("\ud83d\ude42", List.of(), null, 0, null, null, null)),
                 Arguments.of("{\"scopes\":[\"models:read\",\"workflows:*\",\"models:read\",\"a_b-c:d-e_f9\"]}",
-                        new CreateKeyRequest("", List.of("models:read", "workflows:*", "a_b-c:d-e_f9"), null, 0, null, null)),
-                Arguments.of("{\"organization_id\":\"org-1\"}", new CreateKeyRequest("", List.of(), "org-1", 0, null, null)),
-                Arguments.of("{\"expires_in_days\":0}", new CreateKeyRequest("", List.of(), null, 0, null, null)),
-                Arguments.of("{\"expires_in_days\":3650}", new CreateKeyRequest("", List.of(), null, 3650, null, null)),
+                        new CreateKeyRequest("", List.of("models:read", "workflows:*", "a_b-c:d-e_f9"), null, 0, null, null, null)),
+                Arguments.of("{\"organization_id\":\"org-1\"}", new CreateKeyRequest("", List.of(), "org-1", 0, null, null, null)),
+                Arguments.of("{\"expires_in_days\":0}", new CreateKeyRequest("", List.of(), null, 0, null, null, null)),
+                Arguments.of("{\"expires_in_days\":3650}", new CreateKeyRequest("", List.of(), null, 3650, null, null, null)),
                 Arguments.of("{\"user_id\":\"mallory\",\"id\":\"x\",\"disabled\":true,\"extra\":{}}",
-                        new CreateKeyRequest("", List.of(), null, 0, null, null)),
+                        new CreateKeyRequest("", List.of(), null, 0, null, null, null)),
                 Arguments.of("{\"metadata\": {\"team\": \"ci\", \"n\": [1, 2]}, \"allowed_cidrs\": [\"10.0.0.0/8\","
                                 + " \"192.168.1.7\", \"2001:db8::/32\", \"::1\", \"10.0.0.0/8\"]}",
                         new CreateKeyRequest("", List.of(), null, 0, "{\"team\":\"ci\",\"n\":[1,2]}",
-                                List.of("10.0.0.0/8", "192.168.1.7", "2001:db8::/32", "::1"))),
+                                List.of("10.0.0.0/8", "192.168.1.7", "2001:db8::/32", "::1"), null)),
+                Arguments.of("{\"rate_limit\": {\"limit\": 1000000, \"duration_seconds\": 86400}}",
+                        new CreateKeyRequest("", List.of(), null, 0, null, null, new RateLimit(1_000_000, 86_400))),
                 Arguments.of("{\"metadata\": {}, \"allowed_cidrs\": [], \"rate_limit\": null, \"credits\": null}",
-                        new CreateKeyRequest("", List.of(), null, 0, "{}", List.of())),
+                        new CreateKeyRequest("", List.of(), null, 0, "{}", List.of(), null)),
                 Arguments.of("{\"metadata\": {\"k\": \"" + "v".repeat(1016) + "\"}}",
-                        new CreateKeyRequest("", List.of(), null, 0, "{\"k\":\"" + "v".repeat(1016) + "\"}", null)));
+                        new CreateKeyRequest("", List.of(), null, 0, "{\"k\":\"" + "v".repeat(1016) + "\"}", null, null)));
     }
 
     @ParameterizedTest
@@ -56,7 +59,7 @@ class CreateKeyRequestTest {
 
     @Test
     void noBodyIsAnEmptyRequest() {
-        assertThat(CreateKeyRequest.from(null)).isEqualTo(new CreateKeyRequest("", List.of(), null, 0, null, null));
+        assertThat(CreateKeyRequest.from(null)).isEqualTo(new CreateKeyRequest("", List.of(), null, 0, null, null, null));
     }
 
     @Test
@@ -124,9 +127,21 @@ class CreateKeyRequestTest {
                                         "must be an IPv4 or IPv6 address with a prefix length of 0 to 128"),
                                 new FieldError("allowed_cidrs[5]",
                                         "must be an IPv4 or IPv6 address with a prefix length of 0 to 32"))),
-                Arguments.of("{\"rate_limit\": {\"limit\": 5, \"duration_seconds\": 60}, \"credits\": {\"remaining\": 5}}",
-                        List.of(new FieldError("rate_limit", "is not available in this version; only null is accepted"),
-                                new FieldError("credits", "is not available in this version; only null is accepted"))),
+                Arguments.of("{\"credits\": {\"remaining\": 5}}",
+                        List.of(new FieldError("credits", "is not available in this version; only null is accepted"))),
+                Arguments.of("{\"rate_limit\": {\"limit\": 5}}",
+                        List.of(new FieldError("rate_limit.duration_seconds", "is required"))),
+                Arguments.of("{\"rate_limit\": {\"duration_seconds\": 5}}",
+                        List.of(new FieldError("rate_limit.limit", "is required"))),
+                Arguments.of("{\"rate_limit\": {\"limit\": 0, \"duration_seconds\": 86401, \"burst\": 3}}",
+                        List.of(new FieldError("rate_limit.burst", "is not a member of a rate limit"),
+                                new FieldError("rate_limit.limit", "must be an integer from 1 to 1000000"),
+                                new FieldError("rate_limit.duration_seconds", "must be an integer from 1 to 86400"))),
+                Arguments.of("{\"rate_limit\": {\"limit\": \"5\", \"duration_seconds\": 1.5}}",
+                        List.of(new FieldError("rate_limit.limit", "must be an integer from 1 to 1000000"),
+                                new FieldError("rate_limit.duration_seconds", "must be an integer from 1 to 86400"))),
+                Arguments.of("{\"rate_limit\": 5}", List.of(new FieldError("rate_limit",
+                        "must be an object with limit and duration_seconds, or null"))),
                 Arguments.of("[]", List.of(new FieldError("body", "must be a JSON object"))),
                 Arguments.of("\"name\"", List.of(new FieldError("body", "must be a JSON object"))),
                 Arguments.of("{\"name\":false,\"scopes\":[\"x\"],\"organization_id\":1,\"expires_in_days\":-5}",

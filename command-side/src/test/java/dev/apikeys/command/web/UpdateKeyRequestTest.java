@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.apikeys.command.RateLimitPatch;
 import dev.apikeys.command.UpdateApiKey;
 import dev.apikeys.runtime.problem.InvalidRequest;
 import dev.apikeys.runtime.problem.InvalidRequest.FieldError;
@@ -24,7 +25,7 @@ class UpdateKeyRequestTest {
                 KEY, "alice");
 
         assertThat(update).isEqualTo(new UpdateApiKey(KEY, "alice", Set.of("name", "scopes", "metadata",
-                "allowed_cidrs"), "deploys", List.of(), "{\"a\":null,\"b\":{\"c\":1}}", null));
+                "allowed_cidrs"), "deploys", List.of(), "{\"a\":null,\"b\":{\"c\":1}}", null, null));
     }
 
     @Test
@@ -39,15 +40,25 @@ class UpdateKeyRequestTest {
     void membersOutsideThePatchableOnesAndBadValuesAreEachNamed() {
         assertThatThrownBy(() -> UpdateKeyRequest.from(JSON.readTree("""
                 {"disabled": true, "expires_in_days": 3, "name": 7, "allowed_cidrs": ["300.1.1.1"],
-                 "rate_limit": {"limit": 1, "duration_seconds": 1}}"""), KEY, "alice"))
+                 "rate_limit": {"limit": 0}, "credits": {"remaining": 1}}"""), KEY, "alice"))
                 .isInstanceOfSatisfying(InvalidRequest.class, e -> assertThat(e.getBody().getProperties())
                         .containsEntry("errors", List.of(
                                 new FieldError("disabled", "is not a member a PATCH may change"),
                                 new FieldError("expires_in_days", "is not a member a PATCH may change"),
                                 new FieldError("name", "must be a string"),
                                 new FieldError("allowed_cidrs[0]", "must be an IPv4 or IPv6 address"),
-                                new FieldError("rate_limit",
+                                new FieldError("rate_limit.limit", "must be an integer from 1 to 1000000"),
+                                new FieldError("credits",
                                         "is not available in this version; only null is accepted"))));
+    }
+
+    @Test
+    void aRateLimitMayGiveOneMemberToMergeIntoTheKeys() throws Exception {
+        UpdateApiKey update = UpdateKeyRequest.from(JSON.readTree("{\"rate_limit\": {\"limit\": 9}}"), KEY, "alice");
+
+        assertThat(update.members()).containsExactly("rate_limit");
+        assertThat(update.rateLimit()).isEqualTo(new RateLimitPatch(9, null));
+        assertThat(UpdateKeyRequest.from(JSON.readTree("{\"rate_limit\": null}"), KEY, "alice").rateLimit()).isNull();
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.apikeys.events.ApiKeyRotated;
 import dev.apikeys.events.ApiKeyUpdated;
 import dev.apikeys.events.ApiKeyUsed;
 import dev.apikeys.events.KeyState;
+import dev.apikeys.events.RateLimit;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -43,6 +44,7 @@ record AuditRecord(
         long sequence,
         @JsonRawValue String metadata,
         List<String> allowedCidrs,
+        RateLimit rateLimit,
         @JsonInclude(JsonInclude.Include.NON_NULL) UUID replacedBy,
         @JsonInclude(JsonInclude.Include.NON_NULL) UUID rotatedFrom,
         @JsonInclude(JsonInclude.Include.NON_NULL) Instant lastUsedAt,
@@ -89,8 +91,8 @@ record AuditRecord(
             private AuditRecord record(UUID replacedBy, UUID rotatedFrom, Instant lastUsedAt, List<String> changed) {
                 return new AuditRecord(key.keyId(), key.userId(), key.organizationId(), key.name(), key.keyPrefix(),
                         key.scopes(), key.expiresAt(), key.disabled(), key.deleted(), event.occurredAt(), actorId,
-                        sequence, key.settings().metadata(), key.settings().allowedCidrs(), replacedBy, rotatedFrom,
-                        lastUsedAt, changed);
+                        sequence, key.settings().metadata(), key.settings().allowedCidrs(),
+                        key.settings().rateLimit(), replacedBy, rotatedFrom, lastUsedAt, changed);
             }
         });
     }

@@ -10,6 +10,8 @@ import dev.apikeys.events.ApiKeyEvent;
 import dev.apikeys.events.ApiKeyRotated;
 import dev.apikeys.events.ApiKeyUpdated;
 import dev.apikeys.events.ApiKeyUsed;
+import dev.apikeys.events.RateLimit;
+import dev.apikeys.runtime.api.RateLimitSchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
@@ -45,7 +47,7 @@ sealed interface HistoryEntry {
             public HistoryEntry created(ApiKeyCreated created) {
                 return new Created(sequence, type, at, actorId, created.name(), created.scopes(), created.expiresAt(),
                         created.organizationId(), created.settings().metadata(), created.settings().allowedCidrs(),
-                        created.rotatedFrom());
+                        created.settings().rateLimit(), created.rotatedFrom());
             }
 
             @Override
@@ -61,7 +63,7 @@ sealed interface HistoryEntry {
             @Override
             public HistoryEntry updated(ApiKeyUpdated updated) {
                 return new Updated(sequence, type, at, actorId, updated.changed(), updated.name(), updated.scopes(),
-                        updated.settings().metadata(), updated.settings().allowedCidrs());
+                        updated.settings().metadata(), updated.settings().allowedCidrs(), updated.settings().rateLimit());
             }
 
             @Override
@@ -85,6 +87,7 @@ sealed interface HistoryEntry {
     record Created(long sequence, String type, Instant occurredAt, String actorId, String name, List<String> scopes,
             Instant expiresAt, String organizationId,
             @JsonRawValue @Schema(type = "object", nullable = true) String metadata, List<String> allowedCidrs,
+            @Schema(implementation = RateLimitSchema.class, nullable = true) RateLimit rateLimit,
             @JsonInclude(JsonInclude.Include.NON_NULL) UUID rotatedFrom)
             implements HistoryEntry {
     }
@@ -92,7 +95,8 @@ sealed interface HistoryEntry {
     /** @param changed the members the update changed; every member's value is as it left them */
     record Updated(long sequence, String type, Instant occurredAt, String actorId, List<String> changed, String name,
             List<String> scopes, @JsonRawValue @Schema(type = "object", nullable = true) String metadata,
-            List<String> allowedCidrs) implements HistoryEntry {
+            List<String> allowedCidrs, @Schema(implementation = RateLimitSchema.class, nullable = true)
+            RateLimit rateLimit) implements HistoryEntry {
     }
 
     /** Disabled, enabled, deleted: the event says no more than that and when. */

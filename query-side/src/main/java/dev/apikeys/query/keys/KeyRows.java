@@ -2,8 +2,9 @@ package dev.apikeys.query.keys;
 
 import static dev.apikeys.query.ReadModelTable.instant;
 import static dev.apikeys.query.ReadModelTable.strings;
-import static dev.apikeys.query.ReadModelTable.stringsOrNull;
 
+import dev.apikeys.events.KeySettings;
+import dev.apikeys.query.KeyStates;
 import dev.apikeys.runtime.api.ApiKeyResponse;
 import java.util.List;
 import java.util.UUID;
@@ -28,16 +29,17 @@ public class KeyRows {
     public List<ApiKeyResponse> liveKeysOf(String userId) {
         return jdbc.query("""
                 select id, created_at, updated_at, user_id, organization_id, name, key_prefix, scopes, last_used_at,
-                       expires_at, disabled, metadata, allowed_cidrs
+                       expires_at, disabled, metadata, allowed_cidrs, rate_limit, rate_limit_seconds
                   from read_model.api_key
                  where user_id = ? and not deleted
-                 order by created_at desc, id desc""", (row, number) -> new ApiKeyResponse(
-                row.getObject("id", UUID.class), instant(row.getTimestamp("created_at")),
-                instant(row.getTimestamp("updated_at")), row.getString("user_id"), row.getString("organization_id"),
-                row.getString("name"), row.getString("key_prefix"), strings(row.getString("scopes")),
-                instant(row.getTimestamp("last_used_at")), instant(row.getTimestamp("expires_at")),
-                row.getBoolean("disabled"), row.getString("metadata"), stringsOrNull(row.getString("allowed_cidrs"))),
-                userId);
+                 order by created_at desc, id desc""", (row, number) -> {
+            KeySettings settings = KeyStates.settings(row);
+            return new ApiKeyResponse(row.getObject("id", UUID.class), instant(row.getTimestamp("created_at")),
+                    instant(row.getTimestamp("updated_at")), row.getString("user_id"), row.getString("organization_id"),
+                    row.getString("name"), row.getString("key_prefix"), strings(row.getString("scopes")),
+                    instant(row.getTimestamp("last_used_at")), instant(row.getTimestamp("expires_at")),
+                    row.getBoolean("disabled"), settings.metadata(), settings.allowedCidrs(), settings.rateLimit());
+        }, userId);
     }
 
     /** The ids of every key the user ever held, deleted ones too, newest first. */

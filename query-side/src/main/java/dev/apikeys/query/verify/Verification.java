@@ -1,5 +1,6 @@
 package dev.apikeys.query.verify;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.apikeys.events.KeyState;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -14,7 +15,7 @@ import java.util.UUID;
 sealed interface Verification {
 
     enum Code {
-        VALID, MALFORMED, NOT_FOUND, DISABLED, EXPIRED, IP_NOT_ALLOWED, INSUFFICIENT_SCOPES
+        VALID, MALFORMED, NOT_FOUND, DISABLED, EXPIRED, IP_NOT_ALLOWED, INSUFFICIENT_SCOPES, RATE_LIMITED
     }
 
     boolean valid();
@@ -25,9 +26,11 @@ sealed interface Verification {
         return new KeyNotFound(false, code);
     }
 
-    static Verification of(Code code, KeyState key) {
+    /** @param rate how the key's rate-limit window stands; null when the key has no rate limit */
+    static Verification of(Code code, KeyState key, RateLimiter.Decision rate) {
         return new OfKey(code == Code.VALID, code, key.keyId(), key.userId(), key.organizationId(), key.scopes(),
-                key.expiresAt(), key.settings().metadata());
+                key.expiresAt(), key.settings().metadata(),
+                rate == null ? null : new Window(rate.limit(), rate.remaining(), rate.resetAt()));
     }
 
     /** MALFORMED or NOT_FOUND: nothing about any key. */
@@ -37,7 +40,14 @@ sealed interface Verification {
     @Schema(name = "VerifyResponse", description = "key_id to metadata are present only when the key was found "
             + "(not for MALFORMED or NOT_FOUND)")
     record OfKey(boolean valid, Code code, UUID keyId, String userId, String organizationId, List<String> scopes,
-            Instant expiresAt, @JsonRawValue @Schema(type = "object", nullable = true) String metadata)
+            Instant expiresAt, @JsonRawValue @Schema(type = "object", nullable = true) String metadata,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "Only for a key with a rate limit") Window ratelimit)
             implements Verification {
+    }
+
+    /** A key's rate-limit window: how many VALID answers it has left, and when it ends. */
+    @Schema(name = "RateLimitWindow")
+    record Window(int limit, long remaining, Instant resetAt) {
     }
 }

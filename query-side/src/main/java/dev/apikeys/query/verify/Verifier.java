@@ -6,9 +6,11 @@ import static dev.apikeys.query.verify.Verification.Code.INSUFFICIENT_SCOPES;
 import static dev.apikeys.query.verify.Verification.Code.IP_NOT_ALLOWED;
 import static dev.apikeys.query.verify.Verification.Code.MALFORMED;
 import static dev.apikeys.query.verify.Verification.Code.NOT_FOUND;
+import static dev.apikeys.query.verify.Verification.Code.RATE_LIMITED;
 import static dev.apikeys.query.verify.Verification.Code.VALID;
 
 import dev.apikeys.events.KeyState;
+import dev.apikeys.events.RateLimit;
 import dev.apikeys.runtime.key.ApiKeyFormat;
 import dev.apikeys.runtime.problem.ProblemException;
 import java.net.InetAddress;
@@ -24,7 +26,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Decides a verification from memory: the shape and checksum first (no lookup for what is not a
- * key), then the key found by its hash, its state, its expiry, the caller's network and its scopes. A valid key's use is
+ * key), then the key found by its hash, its state, its expiry, the caller's network, its scopes and
+ * its rate limit. A valid key's use is
  * noted for the usage recorder and nothing more.
  */
 @Component
@@ -35,14 +38,16 @@ class Verifier {
     private final VerifiableKeys keys;
     private final Freshness freshness;
     private final UsageRecorder usage;
+    private final RateLimiter rateLimits;
     private final Clock clock;
     private final Duration timeout;
 
-    Verifier(VerifiableKeys keys, Freshness freshness, UsageRecorder usage, Clock clock,
+    Verifier(VerifiableKeys keys, Freshness freshness, UsageRecorder usage, RateLimiter rateLimits, Clock clock,
             VerificationProperties properties) {
         this.keys = keys;
         this.freshness = freshness;
         this.usage = usage;
+        this.rateLimits = rateLimits;
         this.clock = clock;
         this.timeout = properties.verify().timeout();
     }
@@ -59,20 +64,38 @@ class Verifier {
             return Verification.notFound(NOT_FOUND);
         }
         Instant now = clock.instant();
-        if (key.disabled()) {
-            return Verification.of(DISABLED, key);
+        Verification.Code refusal = refusal(key, now, requiredScopes, clientIp);
+        RateLimit rateLimit = key.settings().rateLimit();
+        if (refusal != null) {
+            return Verification.of(refusal, key, rateLimit == null ? null : rateLimits.peek(key.keyId(), rateLimit, now));
         }
-        if (key.isExpiredAt(now)) {
-            return Verification.of(EXPIRED, key);
-        }
-        if (!Networks.admit(key.settings().allowedCidrs(), clientIp)) {
-            return Verification.of(IP_NOT_ALLOWED, key);
-        }
-        if (!Scopes.grant(key.scopes(), requiredScopes)) {
-            return Verification.of(INSUFFICIENT_SCOPES, key);
+        RateLimiter.Decision rate = null;
+        if (rateLimit != null) {
+            rate = rateLimits.admit(key.keyId(), rateLimit, now);
+            if (!rate.admitted()) {
+                return Verification.of(RATE_LIMITED, key, rate);
+            }
         }
         usage.used(key, now, verifiedBy);
-        return Verification.of(VALID, key);
+        return Verification.of(VALID, key, rate);
+    }
+
+    /** The first check before the rate limit that fails, in the order the answer's codes name them; null for none. */
+    private static Verification.Code refusal(KeyState key, Instant now, List<String> requiredScopes,
+            InetAddress clientIp) {
+        if (key.disabled()) {
+            return DISABLED;
+        }
+        if (key.isExpiredAt(now)) {
+            return EXPIRED;
+        }
+        if (!Networks.admit(key.settings().allowedCidrs(), clientIp)) {
+            return IP_NOT_ALLOWED;
+        }
+        if (!Scopes.grant(key.scopes(), requiredScopes)) {
+            return INSUFFICIENT_SCOPES;
+        }
+        return null;
     }
 
     private void awaitRecentWrites() {

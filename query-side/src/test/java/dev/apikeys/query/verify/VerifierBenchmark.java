@@ -53,8 +53,8 @@ final class VerifierBenchmark {
         Freshness fresh = new Freshness(new CatchUp(new StoreHead(indexes -> new EventStoreIndex.Head(-1, Set.of())),
                 (after, head, gaps) -> List.of(), () -> { }), new VerifiableKeysFeed(null, null, null, null, keys),
                 properties);
-        Verifier verifier = new Verifier(keys, fresh, new UsageRecorder(null, keys, properties), Clock.systemUTC(),
-                properties);
+        Verifier verifier = new Verifier(keys, fresh, new UsageRecorder(null, keys, properties),
+                new RateLimiter(null, Clock.systemUTC()), Clock.systemUTC(), properties);
         List<String> required = List.of("models:read");
 
         for (int i = 0; i < WARM_UP; i++) {

@@ -38,8 +38,9 @@ class VerifierTest {
         }
         return new EventStoreIndex.Head(-1, Set.of());
     }), (after, head, gaps) -> List.of(), () -> { }), new VerifiableKeysFeed(null, null, null, null, keys), properties);
+    /** No key here has a rate limit: RateLimiterTest and the HTTP tests take those. */
     private final Verifier verifier = new Verifier(keys, freshness, new UsageRecorder(null, keys, properties),
-            Clock.fixed(NOW, ZoneOffset.UTC), properties);
+            new RateLimiter(null, Clock.fixed(NOW, ZoneOffset.UTC)), Clock.fixed(NOW, ZoneOffset.UTC), properties);
 
     @Test
     void whatIsNotAKeyIsMalformedWithoutWaitingForAnything() {
@@ -63,7 +64,7 @@ class VerifierTest {
         Verification verification = verifier.verify(KEY, List.of("models:read"), null, "gateway");
 
         assertThat(verification).isEqualTo(new Verification.OfKey(true, Verification.Code.VALID, key.keyId(), "user-1",
-                null, List.of("models:*"), null, null));
+                null, List.of("models:*"), null, null, null));
     }
 
     @Test
@@ -103,12 +104,12 @@ class VerifierTest {
     @Test
     void aKeyWithAllowedCidrsIsValidOnlyFromThemAndItsNetworkIsJudgedAfterExpiryBeforeScopes() {
         KeyState restricted = withSettings(key(false, false, null, List.of("models:read")),
-                new KeySettings("{\"team\":\"ci\"}", List.of("10.0.0.0/8", "2001:db8::/32")));
+                new KeySettings("{\"team\":\"ci\"}", List.of("10.0.0.0/8", "2001:db8::/32"), null));
         keys.load(restricted);
 
         assertThat(verifier.verify(KEY, List.of(), IpAddresses.parse("10.1.2.3"), "gateway"))
                 .isEqualTo(new Verification.OfKey(true, Verification.Code.VALID, restricted.keyId(), "user-1", null,
-                        List.of("models:read"), null, "{\"team\":\"ci\"}"));
+                        List.of("models:read"), null, "{\"team\":\"ci\"}", null));
         assertThat(verifier.verify(KEY, List.of(), IpAddresses.parse("2001:db8::7"), "gateway").code())
                 .isEqualTo(Verification.Code.VALID);
         assertThat(verifier.verify(KEY, List.of(), IpAddresses.parse("192.168.0.1"), "gateway").code())
@@ -125,7 +126,7 @@ class VerifierTest {
 
     @Test
     void anEmptyListOfCidrsAdmitsNoOne() {
-        keys.load(withSettings(key(false, false, null, List.of()), new KeySettings(null, List.of())));
+        keys.load(withSettings(key(false, false, null, List.of()), new KeySettings(null, List.of(), null)));
 
         assertThat(verifier.verify(KEY, List.of(), IpAddresses.parse("10.1.2.3"), "gateway").code())
                 .isEqualTo(Verification.Code.IP_NOT_ALLOWED);

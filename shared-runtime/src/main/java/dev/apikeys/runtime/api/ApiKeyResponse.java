@@ -2,6 +2,7 @@ package dev.apikeys.runtime.api;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.apikeys.events.KeyState;
+import dev.apikeys.events.RateLimit;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
@@ -27,12 +28,14 @@ public record ApiKeyResponse(
         @JsonRawValue @Schema(type = "object", nullable = true, description = "The owner's JSON object, null when none")
         String metadata,
         @Schema(nullable = true, description = "The networks verification accepts the key from; null for anywhere")
-        List<String> allowedCidrs) {
+        List<String> allowedCidrs,
+        @Schema(implementation = RateLimitSchema.class, nullable = true)
+        RateLimit rateLimit) {
 
     /** The key as its state stands, last used at {@code lastUsedAt}. */
     public static ApiKeyResponse of(KeyState key, Instant lastUsedAt) {
         return new ApiKeyResponse(key.keyId(), key.createdAt(), key.updatedAt(), key.userId(), key.organizationId(),
                 key.name(), key.keyPrefix(), key.scopes(), lastUsedAt, key.expiresAt(), key.disabled(),
-                key.settings().metadata(), key.settings().allowedCidrs());
+                key.settings().metadata(), key.settings().allowedCidrs(), key.settings().rateLimit());
     }
 }
