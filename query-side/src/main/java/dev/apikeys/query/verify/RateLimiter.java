@@ -56,6 +56,10 @@ class RateLimiter implements SchedulingConfigurer {
         long start = limit.windowAt(now.getEpochSecond());
         Window window = windows.computeIfAbsent(keyId, id -> new Window());
         synchronized (window) {
+            if (windows.get(keyId) != window) {
+                // Forgotten by tidy() meanwhile, as its window ended: what it reserves would be lost.
+                return admit(keyId, limit, now);
+            }
             window.moveTo(start, limit);
             if (window.used >= window.granted && window.mayAskAgain(now)) {
                 reserve(keyId, window, limit, now);

@@ -1,9 +1,11 @@
 package dev.apikeys.query.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apikeys.events.RateLimit;
 import dev.apikeys.query.ReadModelDatabase;
+import dev.apikeys.runtime.problem.ProblemException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.time.Clock;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Rate limits on a real PostgreSQL, each {@link RateLimiter} standing for one query-side instance
@@ -135,6 +138,16 @@ class RateLimiterTest {
         assertThat(admitted(new RateLimiter(reservations, CLOCK), key, new RateLimit(20, 60), NOW, 10)).isZero();
         assertThat(admitted(new RateLimiter(reservations, CLOCK), key, new RateLimit(40, 60), NOW, 100))
                 .as("up to the raised limit, less what the first instance holds").isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void withoutPostgresARateLimitedKeyIsNotJudged() {
+        RateLimiter cutOff = new RateLimiter(new RateLimitReservations(new JdbcTemplate(
+                new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/unreachable"))), CLOCK);
+
+        assertThatThrownBy(() -> cutOff.admit(UUID.randomUUID(), new RateLimit(10, 60), NOW))
+                .isInstanceOfSatisfying(ProblemException.class, unavailable -> assertThat(unavailable.getStatusCode()
+                        .value()).isEqualTo(503));
     }
 
     private static int admitted(RateLimiter instance, UUID key, RateLimit limit, Instant at, int attempts) {
