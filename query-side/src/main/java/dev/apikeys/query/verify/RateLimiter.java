@@ -60,6 +60,11 @@ class RateLimiter implements SchedulingConfigurer {
                 // Forgotten by tidy() meanwhile, as its window ended: what it reserves would be lost.
                 return admit(keyId, limit, now);
             }
+            if (window.start == start && window.limit != limit.limit()) {
+                // The owner changed the limit: what this instance holds was reserved under the old one.
+                giveBack(keyId, window);
+                window.fullSince = null;
+            }
             window.moveTo(start, limit);
             if (window.used >= window.granted && window.mayAskAgain(now)) {
                 reserve(keyId, window, limit, now);
@@ -81,8 +86,9 @@ class RateLimiter implements SchedulingConfigurer {
             return new Decision(false, limit.limit(), limit.limit(), Instant.ofEpochSecond(start + limit.durationSeconds()));
         }
         synchronized (window) {
-            window.moveTo(start, limit);
-            return window.decision(false, limit);
+            return window.start == start
+                    ? window.decision(false, limit)
+                    : new Decision(false, limit.limit(), limit.limit(), Instant.ofEpochSecond(start + limit.durationSeconds()));
         }
     }
 
@@ -115,16 +121,26 @@ class RateLimiter implements SchedulingConfigurer {
                 if (window.end <= now.getEpochSecond()) {
                     windows.remove(keyId, window);
                 } else if (window.granted > window.used && window.lastUse.isBefore(idleSince)) {
-                    try {
-                        reservations.release(keyId, window.start, window.granted - window.used);
-                        window.granted = window.used;
-                        window.block = 1;
-                    } catch (DataAccessException e) {
-                        log.debug("Could not give back idle rate-limit capacity: {}", e.toString());
-                    }
+                    giveBack(keyId, window);
+                    window.block = 1;
                 }
             }
         });
+    }
+
+    /**
+     * Gives back what this instance holds unused of the window. Should PostgreSQL be out of reach,
+     * it is forfeited instead: the window then admits less, never more.
+     */
+    private void giveBack(UUID keyId, Window window) {
+        if (window.granted > window.used) {
+            try {
+                reservations.release(keyId, window.start, window.granted - window.used);
+            } catch (DataAccessException e) {
+                log.debug("Could not give back unused rate-limit capacity: {}", e.toString());
+            }
+            window.granted = window.used;
+        }
     }
 
     /** This instance's part of a key's current window. */
@@ -149,10 +165,7 @@ class RateLimiter implements SchedulingConfigurer {
                 fullSince = null;
             }
             end = windowStart + rateLimit.durationSeconds();
-            if (limit != rateLimit.limit()) {
-                limit = rateLimit.limit();
-                fullSince = null;
-            }
+            limit = rateLimit.limit();
         }
 
         boolean mayAskAgain(Instant now) {

@@ -141,6 +141,25 @@ class RateLimiterTest {
     }
 
     @Test
+    void aLimitLoweredWithinTheWindowIsNotPassedWithCapacityHeldUnderTheOldOne() {
+        RateLimiter instance = new RateLimiter(reservations, CLOCK);
+        UUID key = UUID.randomUUID();
+        // Blocks of 1 and 2: the second answer leaves one held unused.
+        assertThat(admitted(instance, key, new RateLimit(100, 60), NOW, 2)).isEqualTo(2);
+
+        assertThat(instance.admit(key, new RateLimit(2, 60), NOW).admitted()).isFalse();
+    }
+
+    @Test
+    void throughOneInstanceARaisedLimitIsReachedExactly() {
+        RateLimiter instance = new RateLimiter(reservations, CLOCK);
+        UUID key = UUID.randomUUID();
+        assertThat(admitted(instance, key, new RateLimit(16, 60), NOW, 2)).isEqualTo(2);
+
+        assertThat(admitted(instance, key, new RateLimit(20, 60), NOW, 40)).isEqualTo(18);
+    }
+
+    @Test
     void withoutPostgresARateLimitedKeyIsNotJudged() {
         RateLimiter cutOff = new RateLimiter(new RateLimitReservations(new JdbcTemplate(
                 new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/unreachable"))), CLOCK);
