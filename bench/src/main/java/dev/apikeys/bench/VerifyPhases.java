@@ -6,8 +6,8 @@ import java.util.Collection;
 /**
  * {@code POST /api/v1/apikeys/verify} of random live keys, as the platform's gateways call it: the
  * most 16 clients get back to back after a warm-up, then latency at a fixed 8,000/s over 16
- * connections; then the same back to back over keys with a rate limit, where each VALID answer is
- * taken from capacity reserved in PostgreSQL.
+ * connections; then the same back to back over keys with a rate limit and credits, where each VALID
+ * answer is taken from capacity and credits reserved in PostgreSQL.
  */
 final class VerifyPhases {
 
@@ -18,8 +18,12 @@ final class VerifyPhases {
     private static final String VALID = "\"code\":\"VALID\"";
     private static final int LIMITED_KEYS = 100;
     private static final String LIMITED_OWNER = "bench-limited-owner";
-    /** 100 keys at 50 a second each: about what the service serves, so both VALID and RATE_LIMITED answers come. */
-    private static final String LIMITED_BODY = "{\"rate_limit\": {\"limit\": 50, \"duration_seconds\": 1}}";
+    /**
+     * 100 keys at 50 a second each: about what the service serves, so both VALID and RATE_LIMITED
+     * answers come; and credits enough for the run, so every VALID answer consumes some.
+     */
+    private static final String LIMITED_BODY = "{\"rate_limit\": {\"limit\": 50, \"duration_seconds\": 1},"
+            + " \"credits\": {\"remaining\": 1000000000}}";
     /** A limited key's answer is VALID or RATE_LIMITED, and says how its window stands either way. */
     private static final String RATE_LIMIT_WINDOW = "\"ratelimit\":";
 
@@ -75,7 +79,7 @@ final class VerifyPhases {
             }
         }
         CannedRequests workload = CannedRequests.anyOf(verifications, 200, RATE_LIMIT_WINDOW);
-        context.progress().line("verifying %,d keys limited to 50/s each", LIMITED_KEYS);
+        context.progress().line("verifying %,d keys limited to 50/s each, with credits", LIMITED_KEYS);
         summarize(LoadRun.closedLoop("limited verify warm-up", context.endpoint(), CONNECTIONS,
                 context.settings().seconds(10), connection -> workload).await(context.progress()));
         LoadResult limited = summarize(LoadRun.closedLoop("limited verify closed loop", context.endpoint(), CONNECTIONS,

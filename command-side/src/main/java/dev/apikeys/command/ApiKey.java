@@ -6,6 +6,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.createNew;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import dev.apikeys.command.quota.KeyQuota;
+import dev.apikeys.command.usage.LatestUsage;
 import dev.apikeys.events.ApiKeyCreated;
 import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
@@ -13,6 +14,7 @@ import dev.apikeys.events.ApiKeyEnabled;
 import dev.apikeys.events.ApiKeyEvent;
 import dev.apikeys.events.ApiKeyRotated;
 import dev.apikeys.events.ApiKeyUpdated;
+import dev.apikeys.events.Credits;
 import dev.apikeys.events.KeySettings;
 import dev.apikeys.events.KeyState;
 import dev.apikeys.events.RateLimit;
@@ -50,9 +52,13 @@ class ApiKey {
     @CommandHandler
     ApiKey(CreateApiKey command, KeyQuota quota, Clock clock) {
         quota.reserve(command.userId());
+        Instant now = clock.instant();
+        KeySettings settings = command.settings();
+        Credits credits = settings.credits();
         apply(new ApiKeyCreated(command.keyId(), command.userId(), command.organizationId(), command.name(),
-                command.keyPrefix(), command.keyHash(), command.scopes(), command.expiresAt(), clock.instant(), null,
-                command.settings()));
+                command.keyPrefix(), command.keyHash(), command.scopes(), command.expiresAt(), now, null,
+                credits == null ? settings : settings.withCredits(Credits.granted(credits.remaining(), credits.refill(),
+                        now))));
     }
 
     /** A key issued by another key's rotation, in the same unit of work. */
@@ -92,6 +98,11 @@ class ApiKey {
         if (members.contains(UpdateApiKey.RATE_LIMIT)) {
             rateLimit = command.rateLimit() == null ? null : command.rateLimit().over(rateLimit);
         }
+        Instant now = clock.instant();
+        Credits credits = settings.credits();
+        if (members.contains(UpdateApiKey.CREDITS)) {
+            credits = command.credits() == null ? null : command.credits().over(credits, now);
+        }
         List<String> changed = new ArrayList<>();
         if (!name.equals(state.name())) {
             changed.add(UpdateApiKey.NAME);
@@ -108,9 +119,12 @@ class ApiKey {
         if (!Objects.equals(rateLimit, settings.rateLimit())) {
             changed.add(UpdateApiKey.RATE_LIMIT);
         }
+        if (!Objects.equals(credits, settings.credits())) {
+            changed.add(UpdateApiKey.CREDITS);
+        }
         if (!changed.isEmpty()) {
             apply(new ApiKeyUpdated(keyId, state.userId(), changed, name, scopes,
-                    new KeySettings(metadata, allowedCidrs, rateLimit), clock.instant()));
+                    new KeySettings(metadata, allowedCidrs, rateLimit, credits), now));
         }
         return state;
     }
@@ -131,7 +145,7 @@ class ApiKey {
      * @return the new key
      */
     @CommandHandler
-    KeyState handle(RotateApiKey command, KeyQuota quota, Clock clock) throws Exception {
+    KeyState handle(RotateApiKey command, KeyQuota quota, Clock clock, LatestUsage usage) throws Exception {
         requireLiveKeyOf(command.userId());
         Instant now = clock.instant();
         if (state.disabled()) {
@@ -146,9 +160,19 @@ class ApiKey {
         Instant oldKeyExpiresAt = expiresAt != null && expiresAt.isBefore(endOfGrace) ? expiresAt : endOfGrace;
         ApiKeyCreated issued = new ApiKeyCreated(command.newKeyId(), state.userId(), state.organizationId(),
                 state.name(), command.newKeyPrefix(), command.newKeyHash(), state.scopes(), state.issuedExpiresAt(),
-                now, keyId, state.settings());
+                now, keyId, settingsOfTheNewKey(usage, now));
         apply(new ApiKeyRotated(keyId, state.userId(), command.newKeyId(), oldKeyExpiresAt, now));
         return createNew(ApiKey.class, () -> new ApiKey(issued)).invoke(key -> key.state);
+    }
+
+    /** This key's, but its credits: a grant of what this key has left of them, as last recorded. */
+    private KeySettings settingsOfTheNewKey(LatestUsage usage, Instant now) {
+        Credits credits = state.settings().credits();
+        if (credits == null) {
+            return state.settings();
+        }
+        Credits left = usage.of(state).settings().credits().at(now);
+        return state.settings().withCredits(Credits.granted(left.remaining(), left.refill(), now));
     }
 
     private void requireLiveKeyOf(String callerId) {

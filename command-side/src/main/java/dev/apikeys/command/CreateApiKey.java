@@ -9,7 +9,7 @@ import java.util.UUID;
  * Issue a key. Carries the key's prefix and SHA-256 hex digest, never the plaintext.
  *
  * @param expiresAt null when the key never expires
- * @param settings never null
+ * @param settings never null; credits, if any, are granted as the key is created
  */
 public record CreateApiKey(
         UUID keyId,

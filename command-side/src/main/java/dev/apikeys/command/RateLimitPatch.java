@@ -11,14 +11,14 @@ public record RateLimitPatch(Integer limit, Integer durationSeconds) {
     /**
      * @param current the key's rate limit, null for none
      * @return the rate limit once this is merged into it
-     * @throws IncompleteRateLimit when a member is neither given nor the key's already
+     * @throws IncompleteSetting when a member is neither given nor the key's already
      */
     public RateLimit over(RateLimit current) {
         Integer mergedLimit = limit != null ? limit : current == null ? null : current.limit();
         Integer mergedDuration = durationSeconds != null ? durationSeconds
                 : current == null ? null : current.durationSeconds();
         if (mergedLimit == null || mergedDuration == null) {
-            throw new IncompleteRateLimit(mergedLimit == null ? "limit" : "duration_seconds");
+            throw new IncompleteSetting(mergedLimit == null ? "rate_limit.limit" : "rate_limit.duration_seconds");
         }
         return new RateLimit(mergedLimit, mergedDuration);
     }

@@ -157,7 +157,7 @@ class CommandSideHttpTest {
         JsonNode state = JSON.readTree(disabled.body());
         assertThat(fieldNames(state)).containsExactly("id", "created_at", "updated_at", "user_id", "organization_id",
                 "name", "key_prefix", "scopes", "last_used_at", "expires_at", "disabled", "metadata", "allowed_cidrs",
-                "rate_limit");
+                "rate_limit", "credits");
         assertThat(state.get("id").asText()).isEqualTo(id);
         assertThat(state.get("user_id").asText()).isEqualTo(user);
         assertThat(state.get("organization_id").asText()).isEqualTo("org-1");

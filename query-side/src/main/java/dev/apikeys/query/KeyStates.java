@@ -6,6 +6,11 @@ import static dev.apikeys.query.ReadModelTable.stringsJson;
 import static dev.apikeys.query.ReadModelTable.stringsOrNull;
 import static dev.apikeys.query.ReadModelTable.timestamp;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.apikeys.events.Credits;
 import dev.apikeys.events.KeyPosition;
 import dev.apikeys.events.KeySettings;
 import dev.apikeys.events.KeyState;
@@ -56,8 +61,11 @@ public final class KeyStates {
                     : key.settings().rateLimit().limit()),
             new Column<>("rate_limit_seconds", "integer", key -> key.settings().rateLimit() == null
                     ? null
-                    : key.settings().rateLimit().durationSeconds()));
+                    : key.settings().rateLimit().durationSeconds()),
+            new Column<>("credits", "jsonb", key -> creditsJson(key.settings().credits())));
 
+    /** Credits' grant times round-trip to the nanosecond: the grant they name must match exactly. */
+    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule()).build();
     /** Rows a streamed read holds at a time. */
     private static final int STREAMED_ROWS = 10_000;
     /** Different sets of scopes a load keeps one list of, at most: a bound on what sharing holds. */
@@ -93,7 +101,7 @@ public final class KeyStates {
         Map<String, List<String>> scopeLists = new HashMap<>();
         transactions.executeWithoutResult(status -> streaming.query("""
                 select id, user_id, organization_id, key_hash, scopes, expires_at, disabled, last_sequence,
-                       usage_sequence, metadata, allowed_cidrs, rate_limit, rate_limit_seconds
+                       usage_sequence, metadata, allowed_cidrs, rate_limit, rate_limit_seconds, credits
                   from read_model.api_key where not deleted""", (RowCallbackHandler) row -> {
             String json = row.getString("scopes");
             List<String> scopes = scopeLists.get(json);
@@ -128,8 +136,25 @@ public final class KeyStates {
         RateLimit rateLimit = row.getObject("rate_limit") == null
                 ? null
                 : new RateLimit(row.getInt("rate_limit"), row.getInt("rate_limit_seconds"));
-        return metadata == null && allowedCidrs == null && rateLimit == null
+        Credits credits = credits(row.getString("credits"));
+        return metadata == null && allowedCidrs == null && rateLimit == null && credits == null
                 ? KeySettings.NONE
-                : new KeySettings(metadata, allowedCidrs, rateLimit);
+                : new KeySettings(metadata, allowedCidrs, rateLimit, credits);
+    }
+
+    private static String creditsJson(Credits credits) {
+        try {
+            return credits == null ? null : JSON.writeValueAsString(credits);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Credits are always JSON", e);
+        }
+    }
+
+    private static Credits credits(String json) {
+        try {
+            return json == null ? null : JSON.readValue(json, Credits.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A credits column holds the JSON of Credits", e);
+        }
     }
 }

@@ -118,7 +118,7 @@ class QuerySideApplicationTest {
         assertThat(readModelFlyway.info().applied())
                 .filteredOn(migration -> migration.getVersion() != null)
                 .extracting(migration -> migration.getVersion().getVersion())
-                .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
+                .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
         assertThat(readModelFlyway.info().pending()).isEmpty();
     }
 
@@ -238,7 +238,7 @@ class QuerySideApplicationTest {
         JsonNode disabled = keys.get(0);
         assertThat(fieldNames(disabled)).containsExactlyInAnyOrder("id", "created_at", "updated_at", "user_id",
                 "organization_id", "name", "key_prefix", "scopes", "last_used_at", "expires_at", "disabled", "metadata",
-                "allowed_cidrs", "rate_limit");
+                "allowed_cidrs", "rate_limit", "credits");
         assertThat(disabled.get("user_id").asText()).isEqualTo(user);
         assertThat(disabled.get("organization_id").isNull()).isTrue();
         assertThat(disabled.get("name").asText()).isEqualTo("deploy");

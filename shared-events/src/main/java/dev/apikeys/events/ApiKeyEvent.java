@@ -9,7 +9,7 @@ import java.util.UUID;
  */
 public sealed interface ApiKeyEvent
         permits ApiKeyCreated, ApiKeyDisabled, ApiKeyEnabled, ApiKeyUpdated, ApiKeyRotated, ApiKeyDeleted,
-        ApiKeyUsed {
+        ApiKeyUsed, ApiKeyCreditsConsumed {
 
     UUID keyId();
 
@@ -40,5 +40,7 @@ public sealed interface ApiKeyEvent
         R deleted(ApiKeyDeleted event);
 
         R used(ApiKeyUsed event);
+
+        R creditsConsumed(ApiKeyCreditsConsumed event);
     }
 }

@@ -9,7 +9,9 @@ import org.axonframework.serialization.Revision;
  * The owner changed some of the key's name, scopes and settings (a PATCH). Carries every one of
  * them as they stand after the change, and {@code changed}, the API names of those that differ
  * from before ({@code name}, {@code scopes}, {@code metadata}, {@code allowed_cidrs},
- * {@code rate_limit}).
+ * {@code rate_limit}, {@code credits}). The credits are a new grant when granted at
+ * {@code updatedAt}; otherwise only their refill changed, and what is left of them stays as the
+ * key's usage stream left it.
  */
 @Revision("1")
 public record ApiKeyUpdated(UUID keyId, String userId, List<String> changed, String name, List<String> scopes,

@@ -20,7 +20,7 @@ public final class ApiKeyUsageStream {
 
     /** Whether the event lives in a key's usage stream rather than in the key's own. */
     public static boolean holds(ApiKeyEvent event) {
-        return event instanceof ApiKeyUsed;
+        return event instanceof ApiKeyUsed || event instanceof ApiKeyCreditsConsumed;
     }
 
     /** The aggregate identifier of the key's usage stream. */

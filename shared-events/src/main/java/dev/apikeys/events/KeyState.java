@@ -83,7 +83,32 @@ public record KeyState(
             public KeyState updated(ApiKeyUpdated updated) {
                 return new KeyState(keyId, userId, organizationId, updated.name(), keyPrefix, keyHash, updated.scopes(),
                         createdAt, updated.updatedAt(), expiresAt, issuedExpiresAt, lastUsedAt, disabled, deleted, next,
-                        updated.settings());
+                        updated.settings().withCredits(creditsAfter(updated)));
+            }
+
+            /** The command side does not see consumption: only a new grant or a new refill is its to say. */
+            private Credits creditsAfter(ApiKeyUpdated updated) {
+                Credits current = settings.credits();
+                Credits given = updated.settings().credits();
+                if (!updated.changed().contains("credits")) {
+                    return current;
+                }
+                if (given == null || current == null || given.grantedAt().equals(updated.updatedAt())) {
+                    return given;
+                }
+                return new Credits(current.remaining(), given.refill(), current.grantedAt(), current.granted());
+            }
+
+            /** Consumption of a grant a later one replaced counts against nothing. */
+            @Override
+            public KeyState creditsConsumed(ApiKeyCreditsConsumed consumed) {
+                Credits current = settings.credits();
+                KeySettings after = current == null || consumed.grantedAt().isBefore(current.grantedAt())
+                        ? settings
+                        : settings.withCredits(new Credits(consumed.remaining(), current.refill(), consumed.grantedAt(),
+                                consumed.granted()));
+                return new KeyState(keyId, userId, organizationId, name, keyPrefix, keyHash, scopes, createdAt,
+                        updatedAt, expiresAt, issuedExpiresAt, lastUsedAt, disabled, deleted, next, after);
             }
 
             @Override

@@ -26,8 +26,11 @@ class ApiKeyEventTest {
         return Stream.of(
                 new ApiKeyCreated(KEY, "alice", null, "ci", "sk_abcde", "f00d", List.of(), null, AT, null),
                 new ApiKeyCreated(KEY, "alice", null, "ci", "sk_abcde", "f00d", List.of(), null, AT, null,
-                        new KeySettings("{\"a\":1}", List.of("10.0.0.0/8", "2001:db8::/32"), null)),
+                        new KeySettings("{\"a\":1}", List.of("10.0.0.0/8", "2001:db8::/32"), null, null)),
                 new ApiKeyUpdated(KEY, "alice", List.of("scopes"), "ci", List.of("models:read"), KeySettings.NONE, AT),
+                new ApiKeyUpdated(KEY, "alice", List.of("credits"), "ci", List.of(), new KeySettings(null, null,
+                        new RateLimit(5, 60), Credits.granted(9, new Refill(10, Refill.Interval.MONTHLY), AT)), AT),
+                new ApiKeyCreditsConsumed(KEY, "alice", AT.minusSeconds(60), 9, 2, 7, AT),
                 new ApiKeyDisabled(KEY, "alice", AT),
                 new ApiKeyEnabled(KEY, "alice", AT),
                 new ApiKeyRotated(KEY, "alice", UUID.randomUUID(), AT, AT),
@@ -48,7 +51,7 @@ class ApiKeyEventTest {
     @ParameterizedTest
     @MethodSource("events")
     void namesItsTypeAsTheAuditStreamDoesAndTellsWhenItHappened(ApiKeyEvent event) {
-        assertThat(event.type()).matches("apikey\\.(created|disabled|enabled|updated|rotated|deleted|used)");
+        assertThat(event.type()).matches("apikey\\.(created|disabled|enabled|updated|rotated|deleted|used|credits_consumed)");
         assertThat(event.occurredAt()).isEqualTo(AT);
         assertThat(event.keyId()).isEqualTo(KEY);
     }
@@ -56,7 +59,7 @@ class ApiKeyEventTest {
     @Test
     void aCreationStoredBeforeKeysHadSettingsHasNone() throws Exception {
         ObjectNode stored = JSON.valueToTree(new ApiKeyCreated(KEY, "alice", null, "ci", "sk_abcde", "f00d", List.of(),
-                null, AT, null, new KeySettings("{}", List.of(), null)));
+                null, AT, null, new KeySettings("{}", List.of(), null, null)));
         stored.remove("settings");
 
         assertThat(JSON.treeToValue(stored, ApiKeyCreated.class).settings()).isEqualTo(KeySettings.NONE);

@@ -46,21 +46,70 @@ class KeyStateTest {
 
     @Test
     void settingsComeWithTheCreationAndAnUpdateReplacesNameScopesAndSettingsButNothingElse() {
-        KeySettings settings = new KeySettings("{\"team\":\"ci\"}", List.of("10.0.0.0/8"), null);
+        KeySettings settings = new KeySettings("{\"team\":\"ci\"}", List.of("10.0.0.0/8"), null, null);
         KeyState withSettings = KeyState.NONE.apply(new ApiKeyCreated(KEY, "alice", "org-1", "ci", "sk_abcde", "f00d",
                 List.of("models:read"), null, T0, null, settings), 0);
         assertThat(withSettings.settings()).isEqualTo(settings);
         assertThat(created.settings()).isEqualTo(KeySettings.NONE);
 
         KeyState updated = withSettings.apply(new ApiKeyUpdated(KEY, "alice", List.of("name", "metadata"), "deploys",
-                List.of("models:read"), new KeySettings(null, List.of("10.0.0.0/8"), null), T0.plusSeconds(5)), 1);
+                List.of("models:read"), new KeySettings(null, List.of("10.0.0.0/8"), null, null), T0.plusSeconds(5)), 1);
 
         assertThat(updated).extracting(KeyState::name, KeyState::scopes, KeyState::settings, KeyState::updatedAt,
                         KeyState::keyHash, KeyState::createdAt, KeyState::position)
-                .containsExactly("deploys", List.of("models:read"), new KeySettings(null, List.of("10.0.0.0/8"), null),
+                .containsExactly("deploys", List.of("models:read"), new KeySettings(null, List.of("10.0.0.0/8"), null, null),
                         T0.plusSeconds(5), "f00d", T0, new KeyPosition(1, -1));
         assertThat(updated.apply(new ApiKeyDisabled(KEY, "alice", T0.plusSeconds(6)), 2).settings())
                 .as("kept by later events").isEqualTo(updated.settings());
+    }
+
+    @Test
+    void consumptionFactsLeaveWhatTheySayOfTheirGrantAndNothingOfAReplacedOne() {
+        Instant grantedAt = T0;
+        KeyState withCredits = KeyState.NONE.apply(new ApiKeyCreated(KEY, "alice", null, "ci", "sk_abcde", "f00d",
+                List.of(), null, T0, null, new KeySettings(null, null, null, Credits.granted(100, null, grantedAt))), 0);
+
+        KeyState consumed = withCredits.apply(new ApiKeyCreditsConsumed(KEY, "alice", grantedAt, 100, 30, 70,
+                T0.plusSeconds(1)), 0);
+        assertThat(consumed.settings().credits()).isEqualTo(new Credits(70, null, grantedAt, 100));
+
+        Instant regrantedAt = T0.plusSeconds(5);
+        KeyState regranted = consumed.apply(new ApiKeyUpdated(KEY, "alice", List.of("credits"), "ci", List.of(),
+                new KeySettings(null, null, null, Credits.granted(10, null, regrantedAt)), regrantedAt), 1);
+        assertThat(regranted.settings().credits().remaining()).isEqualTo(10);
+        assertThat(regranted.apply(new ApiKeyCreditsConsumed(KEY, "alice", grantedAt, 100, 20, 50,
+                T0.plusSeconds(6)), 1).settings().credits()).as("consumption of the replaced grant")
+                .isEqualTo(regranted.settings().credits());
+    }
+
+    @Test
+    void anUpdateOfTheRefillAloneKeepsWhatIsLeft() {
+        KeyState withCredits = KeyState.NONE.apply(new ApiKeyCreated(KEY, "alice", null, "ci", "sk_abcde", "f00d",
+                List.of(), null, T0, null, new KeySettings(null, null, null, Credits.granted(100, null, T0))), 0)
+                .apply(new ApiKeyCreditsConsumed(KEY, "alice", T0, 100, 40, 60, T0.plusSeconds(1)), 0);
+        Refill daily = new Refill(500, Refill.Interval.DAILY);
+
+        KeyState refillSet = withCredits.apply(new ApiKeyUpdated(KEY, "alice", List.of("credits"), "ci", List.of(),
+                new KeySettings(null, null, null, new Credits(100, daily, T0, 100)), T0.plusSeconds(2)), 1);
+
+        assertThat(refillSet.settings().credits()).isEqualTo(new Credits(60, daily, T0, 100));
+        assertThat(refillSet.apply(new ApiKeyUpdated(KEY, "alice", List.of("name"), "deploys", List.of(),
+                new KeySettings(null, null, null, new Credits(100, daily, T0, 100)), T0.plusSeconds(3)), 2)
+                .settings().credits()).as("an update of something else").isEqualTo(refillSet.settings().credits());
+    }
+
+    @Test
+    void aRefillIsAGrantOfItsOwnFromItsMidnight() {
+        Credits credits = new Credits(3, new Refill(50, Refill.Interval.DAILY), Instant.parse("2026-11-01T10:00:00Z"),
+                10);
+        assertThat(credits.at(Instant.parse("2026-11-01T23:59:59Z"))).isSameAs(credits);
+        assertThat(credits.at(Instant.parse("2026-11-03T08:00:00Z"))).isEqualTo(Credits.granted(50,
+                credits.refill(), Instant.parse("2026-11-03T00:00:00Z")));
+        Credits monthly = new Credits(3, new Refill(50, Refill.Interval.MONTHLY), Instant.parse("2026-11-01T10:00:00Z"),
+                10);
+        assertThat(monthly.at(Instant.parse("2026-11-30T23:59:59Z"))).isSameAs(monthly);
+        assertThat(monthly.at(Instant.parse("2026-12-01T00:00:00Z")).grantedAt())
+                .isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
     }
 
     @Test

@@ -129,7 +129,7 @@ abstract class KeyLifecycleSuite {
         assertThat(listed.get("updated_at").asText()).endsWith("Z");
         assertThat(fieldNames(listed)).containsExactlyInAnyOrder("id", "created_at", "updated_at", "user_id",
                 "organization_id", "name", "key_prefix", "scopes", "last_used_at", "expires_at", "disabled", "metadata",
-                "allowed_cidrs", "rate_limit");
+                "allowed_cidrs", "rate_limit", "credits");
     }
 
     @Test

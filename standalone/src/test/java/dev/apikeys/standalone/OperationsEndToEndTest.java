@@ -189,15 +189,15 @@ class OperationsEndToEndTest {
 
         assertThat(properties(document, paths.at("/~1api~1v1~1me~1apikeys/get/responses/200/content"))).containsExactlyInAnyOrder(
                 "id", "created_at", "updated_at", "user_id", "organization_id", "name", "key_prefix", "scopes",
-                "last_used_at", "expires_at", "disabled", "metadata", "allowed_cidrs", "rate_limit");
+                "last_used_at", "expires_at", "disabled", "metadata", "allowed_cidrs", "rate_limit", "credits");
         assertThat(properties(document, paths.at("/~1api~1v1~1me~1apikeys~1{id}/put/responses/200/content")))
                 .containsExactlyInAnyOrderElementsOf(properties(document, paths.at("/~1api~1v1~1me~1apikeys/get/responses/200/content")));
         assertThat(properties(document, paths.at("/~1api~1v1~1me~1apikeys~1{id}/patch/responses/200/content")))
                 .containsExactlyInAnyOrderElementsOf(properties(document, paths.at("/~1api~1v1~1me~1apikeys/get/responses/200/content")));
         assertThat(properties(document, paths.at("/~1api~1v1~1me~1apikeys~1{id}/patch/requestBody/content")))
-                .containsExactlyInAnyOrder("name", "scopes", "metadata", "allowed_cidrs", "rate_limit");
+                .containsExactlyInAnyOrder("name", "scopes", "metadata", "allowed_cidrs", "rate_limit", "credits");
         assertThat(properties(document, paths.at("/~1api~1v1~1me~1apikeys/post/requestBody/content"))).containsExactlyInAnyOrder(
-                "name", "scopes", "organization_id", "expires_in_days", "metadata", "allowed_cidrs", "rate_limit");
+                "name", "scopes", "organization_id", "expires_in_days", "metadata", "allowed_cidrs", "rate_limit", "credits");
         List<String> createResponse = List.of("id", "name", "key_prefix", "key", "scopes", "expires_at");
         assertThat(properties(document, paths.at("/~1api~1v1~1me~1apikeys/post/responses/201/content")))
                 .containsExactlyInAnyOrderElementsOf(createResponse);
@@ -209,14 +209,15 @@ class OperationsEndToEndTest {
                 .containsExactlyInAnyOrder("key", "required_scopes", "client_ip", "cost");
         JsonNode verifyResponse = paths.at("/~1api~1v1~1apikeys~1verify/post/responses/200/content");
         assertThat(properties(document, verifyResponse)).containsExactlyInAnyOrder(
-                "valid", "code", "key_id", "user_id", "organization_id", "scopes", "expires_at", "metadata", "ratelimit");
+                "valid", "code", "key_id", "user_id", "organization_id", "scopes", "expires_at", "metadata", "ratelimit",
+                "credits_remaining");
         assertThat(paths.at("/~1api~1v1~1me~1apikeys~1{id}~1history/get/parameters"))
                 .extracting(parameter -> parameter.get("name").asText()).containsExactlyInAnyOrder("id", "limit", "after");
         document.at("/components/schemas").fields().forEachRemaining(schema ->
                 assertThat(schema.getValue().isEmpty()).as("schema %s describes nothing", schema.getKey()).isFalse());
         assertThat(schema(document, verifyResponse).at("/properties/code/enum")).extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder("VALID", "MALFORMED", "NOT_FOUND", "DISABLED", "EXPIRED", "IP_NOT_ALLOWED",
-                        "INSUFFICIENT_SCOPES", "RATE_LIMITED");
+                        "INSUFFICIENT_SCOPES", "RATE_LIMITED", "USAGE_EXCEEDED");
     }
 
     @Test

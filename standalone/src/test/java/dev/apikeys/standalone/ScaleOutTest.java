@@ -138,7 +138,22 @@ class ScaleOutTest extends KeyLifecycleSuite {
                 .isGreaterThanOrEqualTo(64 - 2 * (64 / 8));
     }
 
-    /** Verifies the key {@code times} times from 8 threads, round robin over the instances: VALID answers by window. */
+    /** Credits hold the same way: consumed over both instances at once, never past the grant. */
+    @Test
+    void concurrentVerificationsOverBothQuerySidesNeverConsumeMoreCreditsThanGiven() throws Exception {
+        String token = Tokens.forUser("credited-" + UUID.randomUUID());
+        String key = api().create(token, "{\"credits\": {\"remaining\": 64}}").get("key").asText();
+
+        Map<String, Integer> valid = verifyConcurrently(key, querySide, 200);
+
+        int consumed = valid.values().stream().mapToInt(Integer::intValue).sum();
+        assertThat(consumed).isLessThanOrEqualTo(64).isGreaterThanOrEqualTo(64 - 2 * (64 / 8));
+    }
+
+    /**
+     * Verifies the key {@code times} times from 8 threads, round robin over the instances: VALID
+     * answers by rate-limit window (all under "credits" for a key without a rate limit).
+     */
     private static Map<String, Integer> verifyConcurrently(String key, List<ServiceProcess> instances, int times)
             throws Exception {
         Map<String, Integer> validByWindow = new java.util.concurrent.ConcurrentHashMap<>();
@@ -151,9 +166,11 @@ class ScaleOutTest extends KeyLifecycleSuite {
                     Api.Response response = instance.post(Api.VERIFY, Tokens.verifier(), "{\"key\": \"" + key + "\"}");
                     assertThat(response.status()).as(response.body()).isEqualTo(200);
                     JsonNode answer = response.json();
-                    assertThat(answer.get("code").asText()).isIn("VALID", "RATE_LIMITED");
+                    assertThat(answer.get("code").asText()).isIn("VALID", "RATE_LIMITED", "USAGE_EXCEEDED");
                     if (answer.get("valid").asBoolean()) {
-                        validByWindow.merge(answer.get("ratelimit").get("reset_at").asText(), 1, Integer::sum);
+                        JsonNode window = answer.get("ratelimit");
+                        validByWindow.merge(window == null ? "credits" : window.get("reset_at").asText(), 1,
+                                Integer::sum);
                     }
                 }));
             }

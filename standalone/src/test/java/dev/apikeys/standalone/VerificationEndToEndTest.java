@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -245,7 +246,8 @@ class VerificationEndToEndTest {
         String key = created.get("key").asText();
         assertThat(only(api.get(KEYS, owner).json()).get("rate_limit"))
                 .isEqualTo(json("{\"limit\": 3, \"duration_seconds\": 60}"));
-        clock.setTo(Instant.parse("2030-01-01T10:00:10Z"));
+        Instant window = nextMinute();
+        clock.setTo(window.plusSeconds(10));
 
         List<JsonNode> answers = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -257,13 +259,13 @@ class VerificationEndToEndTest {
         assertThat(answers).extracting(answer -> answer.get("ratelimit").get("remaining").asLong())
                 .containsExactly(2L, 1L, 0L, 0L, 0L);
         assertThat(answers).extracting(answer -> answer.get("ratelimit").get("reset_at").asText())
-                .containsOnly("2030-01-01T10:01:00Z");
+                .containsOnly(window.plusSeconds(60).toString());
         assertThat(answers.get(3).get("valid").asBoolean()).isFalse();
         assertThat(answers.get(3).get("ratelimit").get("limit").asInt()).isEqualTo(3);
         assertThat(api.verify(verifier, key, "models:write").json().get("code").asText())
                 .as("a check before the rate limit still fails first").isEqualTo("INSUFFICIENT_SCOPES");
 
-        clock.setTo(Instant.parse("2030-01-01T10:01:00Z"));
+        clock.setTo(window.plusSeconds(60));
         assertThat(api.verifyCode(verifier, key)).as("the next window").isEqualTo("VALID");
 
         Api.Response raised = api.send("PATCH", KEYS + "/" + id, owner, "application/merge-patch+json",
@@ -294,6 +296,100 @@ class VerificationEndToEndTest {
         assertProblem(incomplete, 400);
         assertThat(incomplete.json().get("errors").get(0).get("field").asText())
                 .isEqualTo("rate_limit.duration_seconds");
+    }
+
+    @Test
+    void creditsAreConsumedByValidAnswersAloneRecordedAndRefilledAtMidnight() {
+        String owner = Tokens.forUser(newUser());
+        Instant midnight = clock.instant().truncatedTo(ChronoUnit.DAYS).plus(2, ChronoUnit.DAYS);
+        clock.setTo(midnight.minus(2, ChronoUnit.HOURS));
+        JsonNode created = api.create(owner, """
+                {"scopes": ["models:read"], "credits": {"remaining": 5, "refill": {"amount": 7, "interval": "daily"}}}""");
+        String id = created.get("id").asText();
+        String key = created.get("key").asText();
+        assertThat(only(api.get(KEYS, owner).json()).get("credits"))
+                .isEqualTo(json("{\"remaining\": 5, \"refill\": {\"amount\": 7, \"interval\": \"daily\"}}"));
+
+        List<JsonNode> answers = new ArrayList<>();
+        for (int cost : new int[] {2, 2, 2, 1, 0, 1}) {
+            answers.add(verifyCosting(key, cost, null));
+        }
+        JsonNode insufficient = verifyCosting(key, 1, "models:write");
+
+        assertThat(answers).extracting(answer -> answer.get("code").asText())
+                .containsExactly("VALID", "VALID", "USAGE_EXCEEDED", "VALID", "VALID", "USAGE_EXCEEDED");
+        assertThat(answers).extracting(answer -> answer.get("credits_remaining").asLong())
+                .containsExactly(3L, 1L, 1L, 0L, 0L, 0L);
+        assertThat(insufficient.get("code").asText()).isEqualTo("INSUFFICIENT_SCOPES");
+        assertThat(insufficient.get("credits_remaining").asLong()).isZero();
+        await().atMost(USAGE_VISIBLE_WITHIN).untilAsserted(() -> assertThat(
+                only(api.get(KEYS, owner).json()).get("credits").get("remaining").asLong()).isZero());
+        List<JsonNode> consumed = new ArrayList<>();
+        api.get(KEYS + "/" + id + "/history", owner).json().forEach(entry -> {
+            if (entry.get("type").asText().equals("apikey.credits_consumed")) {
+                consumed.add(entry);
+            }
+        });
+        assertThat(consumed.stream().mapToLong(entry -> entry.get("consumed").asLong()).sum()).isEqualTo(5);
+        assertThat(consumed.get(consumed.size() - 1).get("remaining").asLong()).isZero();
+        try (AuditTopic audit = new AuditTopic(
+                context.getEnvironment().getRequiredProperty("apikeys.audit.bootstrap-servers"))) {
+            List<AuditTopic.AuditRecord> records = audit.awaitRecordsOfKey(id, all -> all.stream()
+                    .filter(r -> "apikey.credits_consumed".equals(r.header("ce_type")))
+                    .mapToLong(r -> r.value().get("consumed").asLong()).sum() == 5, Duration.ofSeconds(30));
+            assertThat(records).allSatisfy(record -> assertThat(record.schemaViolations()).isEmpty());
+        }
+
+        clock.setTo(midnight.plusSeconds(1));
+        assertThat(only(api.get(KEYS, owner).json()).get("credits").get("remaining").asLong()).as("refilled")
+                .isEqualTo(7);
+        assertThat(verifyCosting(key, 3, null).get("credits_remaining").asLong()).isEqualTo(4);
+
+        clock.setTo(midnight.plusSeconds(2));
+        api.send("PATCH", KEYS + "/" + id, owner, "application/merge-patch+json", "{\"credits\": {\"remaining\": 1}}");
+        assertThat(List.of(verifyCosting(key, 1, null), verifyCosting(key, 1, null)))
+                .extracting(answer -> answer.get("code").asText()).containsExactly("VALID", "USAGE_EXCEEDED");
+        api.send("PATCH", KEYS + "/" + id, owner, "application/merge-patch+json", "{\"credits\": null}");
+        JsonNode unlimited = verifyCosting(key, 1000, null);
+        assertThat(unlimited.get("code").asText()).isEqualTo("VALID");
+        assertThat(unlimited.has("credits_remaining")).isFalse();
+    }
+
+    @Test
+    void anAnswerRefusedForItsCreditsDoesNotCountAgainstTheRateLimit() {
+        String owner = Tokens.forUser(newUser());
+        Instant window = nextMinute();
+        clock.setTo(window.plusSeconds(5));
+        JsonNode created = api.create(owner, """
+                {"rate_limit": {"limit": 2, "duration_seconds": 60}, "credits": {"remaining": 1}}""");
+        String key = created.get("key").asText();
+
+        assertThat(api.verifyCode(verifier, key)).isEqualTo("VALID");
+        JsonNode exceeded = api.verify(verifier, key).json();
+        assertThat(exceeded.get("code").asText()).isEqualTo("USAGE_EXCEEDED");
+        assertThat(exceeded.get("ratelimit").get("remaining").asLong()).isEqualTo(1);
+        // A new grant begins later than the first: grants are told apart by when they began.
+        clock.setTo(window.plusSeconds(6));
+        api.send("PATCH", KEYS + "/" + created.get("id").asText(), owner, "application/json",
+                "{\"credits\": {\"remaining\": 10}}");
+
+        assertThat(List.of(api.verifyCode(verifier, key), api.verifyCode(verifier, key)))
+                .containsExactly("VALID", "RATE_LIMITED");
+    }
+
+    /** The start of the minute after the clock's: a rate-limit window of 60 s, ahead of every earlier test's. */
+    private static Instant nextMinute() {
+        return clock.instant().truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
+    }
+
+    private static JsonNode verifyCosting(String key, int cost, String requiredScope) {
+        ObjectNode body = JSON.createObjectNode().put("key", key).put("cost", cost);
+        if (requiredScope != null) {
+            body.putArray("required_scopes").add(requiredScope);
+        }
+        Api.Response response = api.post(VERIFY, verifier, body.toString());
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json();
     }
 
     @Test

@@ -5,7 +5,7 @@ import dev.apikeys.command.ApiKeyNotFound;
 import dev.apikeys.command.ApiKeyNotRotatable;
 import dev.apikeys.command.CreateApiKey;
 import dev.apikeys.command.DeleteApiKey;
-import dev.apikeys.command.IncompleteRateLimit;
+import dev.apikeys.command.IncompleteSetting;
 import dev.apikeys.command.MetadataTooLarge;
 import dev.apikeys.command.RotateApiKey;
 import dev.apikeys.command.ToggleApiKey;
@@ -13,7 +13,7 @@ import dev.apikeys.command.UpdateApiKey;
 import dev.apikeys.command.key.ApiKeyGenerator;
 import dev.apikeys.command.key.NewApiKey;
 import dev.apikeys.command.quota.KeyQuotaExceeded;
-import dev.apikeys.command.usage.LastUse;
+import dev.apikeys.command.usage.LatestUsage;
 import dev.apikeys.events.EventMetadata;
 import dev.apikeys.events.KeyState;
 import dev.apikeys.runtime.api.ApiKeyResponse;
@@ -67,14 +67,14 @@ class ApiKeyCommandController {
     private final CommandGateway commands;
     private final ApiKeyGenerator keyGenerator;
     private final Clock clock;
-    private final LastUse lastUse;
+    private final LatestUsage latestUsage;
 
     ApiKeyCommandController(CommandGateway commands, ApiKeyGenerator keyGenerator, Clock clock,
-            LastUse lastUse) {
+            LatestUsage latestUsage) {
         this.commands = commands;
         this.keyGenerator = keyGenerator;
         this.clock = clock;
-        this.lastUse = lastUse;
+        this.latestUsage = latestUsage;
     }
 
     @PostMapping
@@ -134,7 +134,7 @@ class ApiKeyCommandController {
     ApiKeyResponse toggle(Caller caller, @PathVariable String id,
             @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
         KeyState key = send(new ToggleApiKey(KeyIdParameter.parse(id), caller.userId()), caller, correlationId);
-        return ApiKeyResponse.of(key, lastUse.of(key.keyId()));
+        return ApiKeyResponse.of(latestUsage.of(key), clock.instant());
     }
 
     /** A JSON merge patch of the key's name, scopes and settings; one event if it changes anything. */
@@ -152,7 +152,7 @@ class ApiKeyCommandController {
             @RequestHeader(name = CORRELATION_ID_HEADER, required = false) String correlationId) {
         UUID keyId = KeyIdParameter.parse(id);
         KeyState key = send(UpdateKeyRequest.from(body, keyId, caller.userId()), caller, correlationId);
-        return ApiKeyResponse.of(key, lastUse.of(key.keyId()));
+        return ApiKeyResponse.of(latestUsage.of(key), clock.instant());
     }
 
     @DeleteMapping("/{id}")
@@ -182,8 +182,8 @@ class ApiKeyCommandController {
             throw new KeyNotRotatableProblem(e.reason());
         } catch (MetadataTooLarge e) {
             throw new InvalidRequest(UpdateApiKey.METADATA, KeyFields.METADATA_TOO_LARGE);
-        } catch (IncompleteRateLimit e) {
-            throw new InvalidRequest(UpdateApiKey.RATE_LIMIT + "." + e.member(), "is required: the key has no rate limit");
+        } catch (IncompleteSetting e) {
+            throw new InvalidRequest(e.field(), "is required: the key has none to keep");
         }
     }
 

@@ -1,11 +1,14 @@
 package dev.apikeys.command.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.apikeys.command.IncompleteRateLimit;
+import dev.apikeys.command.CreditsPatch;
+import dev.apikeys.command.IncompleteSetting;
 import dev.apikeys.command.RateLimitPatch;
 import dev.apikeys.command.UpdateApiKey;
+import dev.apikeys.events.Credits;
 import dev.apikeys.events.KeySettings;
 import dev.apikeys.events.RateLimit;
+import dev.apikeys.runtime.api.CreditsView;
 import dev.apikeys.runtime.api.RateLimitSchema;
 import dev.apikeys.runtime.key.ScopeFormat;
 import dev.apikeys.runtime.problem.InvalidRequest;
@@ -44,7 +47,9 @@ record CreateKeyRequest(
                 schema = @Schema(example = "10.0.0.0/8"))
         List<String> allowedCidrs,
         @Schema(implementation = RateLimitSchema.class, nullable = true)
-        RateLimit rateLimit) {
+        RateLimit rateLimit,
+        @Schema(implementation = CreditsView.class, nullable = true, description = "Null: unlimited")
+        Credits credits) {
 
     static final int MAX_EXPIRES_IN_DAYS = 3650;
 
@@ -53,7 +58,7 @@ record CreateKeyRequest(
     }
 
     KeySettings settings() {
-        return new KeySettings(metadata, allowedCidrs, rateLimit);
+        return new KeySettings(metadata, allowedCidrs, rateLimit, credits);
     }
 
     /**
@@ -62,7 +67,7 @@ record CreateKeyRequest(
      */
     static CreateKeyRequest from(JsonNode body) {
         if (body == null || body.isNull() || body.isMissingNode()) {
-            return new CreateKeyRequest("", List.of(), null, 0, null, null, null);
+            return new CreateKeyRequest("", List.of(), null, 0, null, null, null, null);
         }
         if (!body.isObject()) {
             throw new InvalidRequest("body", "must be a JSON object");
@@ -75,12 +80,27 @@ record CreateKeyRequest(
         String metadataJson = KeyFields.metadata(body.get(UpdateApiKey.METADATA), errors);
         List<String> allowedCidrs = KeyFields.allowedCidrs(body.get(UpdateApiKey.ALLOWED_CIDRS), errors);
         RateLimit rateLimit = rateLimit(body.get(UpdateApiKey.RATE_LIMIT), errors);
-        KeyFields.notYetAvailable(body, errors);
+        Credits credits = credits(body.get(UpdateApiKey.CREDITS), errors);
         if (!errors.isEmpty()) {
             throw new InvalidRequest(errors);
         }
         return new CreateKeyRequest(name, scopes, organizationId, expiresInDays, metadataJson, allowedCidrs,
-                rateLimit);
+                rateLimit, credits);
+    }
+
+    /** Credits as given: the grant's time is the key's creation, which the key stamps. */
+    private static Credits credits(JsonNode node, List<FieldError> errors) {
+        CreditsPatch given = KeyFields.credits(node, errors);
+        if (given == null) {
+            return null;
+        }
+        if (given.remaining() == null) {
+            if (KeyFields.absent(node.get("remaining"))) {
+                errors.add(new FieldError(UpdateApiKey.CREDITS + ".remaining", "is required"));
+            }
+            return null;
+        }
+        return new Credits(given.remaining(), given.refill(), null, given.remaining());
     }
 
     private static RateLimit rateLimit(JsonNode node, List<FieldError> errors) {
@@ -90,11 +110,12 @@ record CreateKeyRequest(
         }
         try {
             return given.over(null);
-        } catch (IncompleteRateLimit e) {
-            if (node.has(e.member()) && !node.get(e.member()).isNull()) {
+        } catch (IncompleteSetting e) {
+            String member = e.field().substring(e.field().indexOf('.') + 1);
+            if (!KeyFields.absent(node.get(member))) {
                 return null; // invalid, and named already
             }
-            errors.add(new FieldError(UpdateApiKey.RATE_LIMIT + "." + e.member(), "is required"));
+            errors.add(new FieldError(e.field(), "is required"));
             return null;
         }
     }

@@ -1,15 +1,18 @@
 package dev.apikeys.command.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.apikeys.command.CreditsPatch;
 import dev.apikeys.command.KeyMetadata;
 import dev.apikeys.command.RateLimitPatch;
 import dev.apikeys.command.UpdateApiKey;
+import dev.apikeys.events.Refill;
 import dev.apikeys.runtime.key.ScopeFormat;
 import dev.apikeys.runtime.network.Cidr;
 import dev.apikeys.runtime.problem.InvalidRequest.FieldError;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,8 +26,9 @@ final class KeyFields {
     static final String METADATA_TOO_LARGE = "must be at most " + KeyMetadata.MAX_BYTES + " bytes as compact JSON";
     static final int MAX_RATE_LIMIT = 1_000_000;
     static final int MAX_RATE_LIMIT_SECONDS = 86_400;
-    /** Members of the API this version refuses rather than accept and not enforce. */
-    private static final List<String> NOT_YET_AVAILABLE = List.of("credits");
+    static final long MAX_CREDITS = 1_000_000_000L;
+    private static final Map<String, Refill.Interval> REFILL_INTERVALS = Map.of("daily", Refill.Interval.DAILY,
+            "monthly", Refill.Interval.MONTHLY);
 
     private KeyFields() {
     }
@@ -158,13 +162,67 @@ final class KeyFields {
         return node.intValue();
     }
 
-    /** Credits are refused until verification enforces them exactly; null asks for none. */
-    static void notYetAvailable(JsonNode body, List<FieldError> errors) {
-        for (String member : NOT_YET_AVAILABLE) {
-            if (!absent(body.get(member))) {
-                errors.add(new FieldError(member, "is not available in this version; only null is accepted"));
-            }
+    /**
+     * @return the members given, each checked; null when absent or null (unlimited). A refill, when
+     *         given, is whole: an amount and an interval.
+     */
+    static CreditsPatch credits(JsonNode node, List<FieldError> errors) {
+        if (absent(node)) {
+            return null;
         }
+        if (!node.isObject()) {
+            errors.add(new FieldError(UpdateApiKey.CREDITS, "must be an object with remaining and refill, or null"));
+            return null;
+        }
+        node.fieldNames().forEachRemaining(member -> {
+            if (!member.equals("remaining") && !member.equals("refill")) {
+                errors.add(new FieldError(UpdateApiKey.CREDITS + "." + member, "is not a member of credits"));
+            }
+        });
+        Long remaining = boundedLong(node.get("remaining"), UpdateApiKey.CREDITS + ".remaining", 0, errors);
+        return new CreditsPatch(remaining, node.has("refill"), refill(node.get("refill"), errors));
+    }
+
+    private static Refill refill(JsonNode node, List<FieldError> errors) {
+        String field = UpdateApiKey.CREDITS + ".refill";
+        if (absent(node)) {
+            return null;
+        }
+        if (!node.isObject()) {
+            errors.add(new FieldError(field, "must be an object with amount and interval, or null"));
+            return null;
+        }
+        node.fieldNames().forEachRemaining(member -> {
+            if (!member.equals("amount") && !member.equals("interval")) {
+                errors.add(new FieldError(field + "." + member, "is not a member of a refill"));
+            }
+        });
+        Long amount = boundedLong(node.get("amount"), field + ".amount", 1, errors);
+        if (amount == null && absent(node.get("amount"))) {
+            errors.add(new FieldError(field + ".amount", "is required"));
+        }
+        JsonNode interval = node.get("interval");
+        Refill.Interval parsed = null;
+        if (absent(interval)) {
+            errors.add(new FieldError(field + ".interval", "is required"));
+        } else if (interval.isTextual() && REFILL_INTERVALS.containsKey(interval.textValue())) {
+            parsed = REFILL_INTERVALS.get(interval.textValue());
+        } else {
+            errors.add(new FieldError(field + ".interval", "must be daily or monthly"));
+        }
+        return amount == null || parsed == null ? null : new Refill(amount, parsed);
+    }
+
+    private static Long boundedLong(JsonNode node, String field, long min, List<FieldError> errors) {
+        if (absent(node)) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < min
+                || node.longValue() > MAX_CREDITS) {
+            errors.add(new FieldError(field, "must be an integer from " + min + " to " + MAX_CREDITS));
+            return null;
+        }
+        return node.longValue();
     }
 
     /** An explicit null counts as absent. */

@@ -1,9 +1,11 @@
 package dev.apikeys.command.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.apikeys.command.CreditsPatch;
 import dev.apikeys.command.RateLimitPatch;
 import dev.apikeys.command.UpdateApiKey;
 import dev.apikeys.events.RateLimit;
+import dev.apikeys.runtime.api.CreditsView;
 import dev.apikeys.runtime.api.RateLimitSchema;
 import dev.apikeys.runtime.problem.InvalidRequest;
 import dev.apikeys.runtime.problem.InvalidRequest.FieldError;
@@ -36,7 +38,10 @@ record UpdateKeyRequest(
         List<String> allowedCidrs,
         @Schema(implementation = RateLimitSchema.class, nullable = true,
                 description = "Merged into the key's rate limit; null removes it")
-        RateLimit rateLimit) {
+        RateLimit rateLimit,
+        @Schema(implementation = CreditsView.class, nullable = true, description = "remaining given: a new grant of"
+                + " that many; refill given: replaces the key's; null: unlimited")
+        CreditsView credits) {
 
     private static final Set<String> MEMBERS = Set.of(UpdateApiKey.NAME, UpdateApiKey.SCOPES, UpdateApiKey.METADATA,
             UpdateApiKey.ALLOWED_CIDRS, "rate_limit", "credits");
@@ -63,10 +68,11 @@ record UpdateKeyRequest(
         String metadataPatch = KeyFields.absent(metadata) ? "null" : KeyFields.metadata(metadata, errors);
         List<String> allowedCidrs = KeyFields.allowedCidrs(body.get(UpdateApiKey.ALLOWED_CIDRS), errors);
         RateLimitPatch rateLimit = KeyFields.rateLimit(body.get(UpdateApiKey.RATE_LIMIT), errors);
-        KeyFields.notYetAvailable(body, errors);
+        CreditsPatch credits = KeyFields.credits(body.get(UpdateApiKey.CREDITS), errors);
         if (!errors.isEmpty()) {
             throw new InvalidRequest(errors);
         }
-        return new UpdateApiKey(keyId, userId, members, name, scopes, metadataPatch, allowedCidrs, rateLimit);
+        return new UpdateApiKey(keyId, userId, members, name, scopes, metadataPatch, allowedCidrs, rateLimit,
+                credits);
     }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.apikeys.events.Credits;
 import dev.apikeys.events.RateLimit;
+import dev.apikeys.events.Refill;
 import dev.apikeys.runtime.problem.InvalidRequest;
 import dev.apikeys.runtime.problem.InvalidRequest.FieldError;
 import java.util.List;
@@ -23,32 +25,38 @@ class CreateKeyRequestTest {
 
     static Stream<Arguments> validRequests() {
         return Stream.of(
-                Arguments.of("{}", new CreateKeyRequest("", List.of(), null, 0, null, null, null)),
+                Arguments.of("{}", new CreateKeyRequest("", List.of(), null, 0, null, null, null, null)),
                 Arguments.of("{\"name\":null,\"scopes\":null,\"organization_id\":null,\"expires_in_days\":null}",
-                        new CreateKeyRequest("", List.of(), null, 0, null, null, null)),
-                Arguments.of("{\"name\":\"  ci deploy \\n\"}", new CreateKeyRequest("ci deploy", List.of(), null, 0, null, null, null)),
+                        new CreateKeyRequest("", List.of(), null, 0, null, null, null, null)),
+                Arguments.of("{\"name\":\"  ci deploy \\n\"}", new CreateKeyRequest("ci deploy", List.of(), null, 0, null, null, null, null)),
                 Arguments.of("{\"name\":\"" + "é".repeat(100) + "\"}",
-                        new CreateKeyRequest("é".repeat(100), List.of(), null, 0, null, null, null)),
+                        new CreateKeyRequest("é".repeat(100), List.of(), null, 0, null, null, null, null)),
                 Arguments.of("{\"name\":\"   " + "n".repeat(100) + "   \"}",
-                        new CreateKeyRequest("n".repeat(100), List.of(), null, 0, null, null, null)),
-                Arguments.of("{\"name\":\"\\ud83d\\ude42\"}", new CreateKeyRequest("\ud83d\ude42", List.of(), null, 0, null, null, null)),
+                        new CreateKeyRequest("n".repeat(100), List.of(), null, 0, null, null, null, null)),
+                Arguments.of("{\"name\":\"\\ud83d\\ude42\"}", new CreateKeyRequest("\ud83d\ude42", List.of(), null, 0, null, null, null, null)),
                 Arguments.of("{\"scopes\":[\"models:read\",\"workflows:*\",\"models:read\",\"a_b-c:d-e_f9\"]}",
-                        new CreateKeyRequest("", List.of("models:read", "workflows:*", "a_b-c:d-e_f9"), null, 0, null, null, null)),
-                Arguments.of("{\"organization_id\":\"org-1\"}", new CreateKeyRequest("", List.of(), "org-1", 0, null, null, null)),
-                Arguments.of("{\"expires_in_days\":0}", new CreateKeyRequest("", List.of(), null, 0, null, null, null)),
-                Arguments.of("{\"expires_in_days\":3650}", new CreateKeyRequest("", List.of(), null, 3650, null, null, null)),
+                        new CreateKeyRequest("", List.of("models:read", "workflows:*", "a_b-c:d-e_f9"), null, 0, null, null, null, null)),
+                Arguments.of("{\"organization_id\":\"org-1\"}", new CreateKeyRequest("", List.of(), "org-1", 0, null, null, null, null)),
+                Arguments.of("{\"expires_in_days\":0}", new CreateKeyRequest("", List.of(), null, 0, null, null, null, null)),
+                Arguments.of("{\"expires_in_days\":3650}", new CreateKeyRequest("", List.of(), null, 3650, null, null, null, null)),
                 Arguments.of("{\"user_id\":\"mallory\",\"id\":\"x\",\"disabled\":true,\"extra\":{}}",
-                        new CreateKeyRequest("", List.of(), null, 0, null, null, null)),
+                        new CreateKeyRequest("", List.of(), null, 0, null, null, null, null)),
                 Arguments.of("{\"metadata\": {\"team\": \"ci\", \"n\": [1, 2]}, \"allowed_cidrs\": [\"10.0.0.0/8\","
                                 + " \"192.168.1.7\", \"2001:db8::/32\", \"::1\", \"10.0.0.0/8\"]}",
                         new CreateKeyRequest("", List.of(), null, 0, "{\"team\":\"ci\",\"n\":[1,2]}",
-                                List.of("10.0.0.0/8", "192.168.1.7", "2001:db8::/32", "::1"), null)),
+                                List.of("10.0.0.0/8", "192.168.1.7", "2001:db8::/32", "::1"), null, null)),
                 Arguments.of("{\"rate_limit\": {\"limit\": 1000000, \"duration_seconds\": 86400}}",
-                        new CreateKeyRequest("", List.of(), null, 0, null, null, new RateLimit(1_000_000, 86_400))),
+                        new CreateKeyRequest("", List.of(), null, 0, null, null, new RateLimit(1_000_000, 86_400), null)),
+                Arguments.of("{\"credits\": {\"remaining\": 0, \"refill\": {\"amount\": 500, \"interval\": \"monthly\"}}}",
+                        new CreateKeyRequest("", List.of(), null, 0, null, null, null,
+                                new Credits(0, new Refill(500, Refill.Interval.MONTHLY), null, 0))),
+                Arguments.of("{\"credits\": {\"remaining\": 1000000000}}",
+                        new CreateKeyRequest("", List.of(), null, 0, null, null, null,
+                                new Credits(1_000_000_000, null, null, 1_000_000_000))),
                 Arguments.of("{\"metadata\": {}, \"allowed_cidrs\": [], \"rate_limit\": null, \"credits\": null}",
-                        new CreateKeyRequest("", List.of(), null, 0, "{}", List.of(), null)),
+                        new CreateKeyRequest("", List.of(), null, 0, "{}", List.of(), null, null)),
                 Arguments.of("{\"metadata\": {\"k\": \"" + "v".repeat(1016) + "\"}}",
-                        new CreateKeyRequest("", List.of(), null, 0, "{\"k\":\"" + "v".repeat(1016) + "\"}", null, null)));
+                        new CreateKeyRequest("", List.of(), null, 0, "{\"k\":\"" + "v".repeat(1016) + "\"}", null, null, null)));
     }
 
     @ParameterizedTest
@@ -59,7 +67,7 @@ class CreateKeyRequestTest {
 
     @Test
     void noBodyIsAnEmptyRequest() {
-        assertThat(CreateKeyRequest.from(null)).isEqualTo(new CreateKeyRequest("", List.of(), null, 0, null, null, null));
+        assertThat(CreateKeyRequest.from(null)).isEqualTo(new CreateKeyRequest("", List.of(), null, 0, null, null, null, null));
     }
 
     @Test
@@ -127,8 +135,19 @@ class CreateKeyRequestTest {
                                         "must be an IPv4 or IPv6 address with a prefix length of 0 to 128"),
                                 new FieldError("allowed_cidrs[5]",
                                         "must be an IPv4 or IPv6 address with a prefix length of 0 to 32"))),
-                Arguments.of("{\"credits\": {\"remaining\": 5}}",
-                        List.of(new FieldError("credits", "is not available in this version; only null is accepted"))),
+                Arguments.of("{\"credits\": {\"refill\": null}}",
+                        List.of(new FieldError("credits.remaining", "is required"))),
+                Arguments.of("{\"credits\": {\"remaining\": -1, \"refill\": {\"amount\": 0, \"interval\": \"hourly\"},"
+                                + " \"limit\": 3}}",
+                        List.of(new FieldError("credits.limit", "is not a member of credits"),
+                                new FieldError("credits.remaining", "must be an integer from 0 to 1000000000"),
+                                new FieldError("credits.refill.amount", "must be an integer from 1 to 1000000000"),
+                                new FieldError("credits.refill.interval", "must be daily or monthly"))),
+                Arguments.of("{\"credits\": {\"remaining\": 1000000001, \"refill\": {\"interval\": \"daily\"}}}",
+                        List.of(new FieldError("credits.remaining", "must be an integer from 0 to 1000000000"),
+                                new FieldError("credits.refill.amount", "is required"))),
+                Arguments.of("{\"credits\": 5}",
+                        List.of(new FieldError("credits", "must be an object with remaining and refill, or null"))),
                 Arguments.of("{\"rate_limit\": {\"limit\": 5}}",
                         List.of(new FieldError("rate_limit.duration_seconds", "is required"))),
                 Arguments.of("{\"rate_limit\": {\"duration_seconds\": 5}}",

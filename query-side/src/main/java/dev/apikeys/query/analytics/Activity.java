@@ -1,6 +1,7 @@
 package dev.apikeys.query.analytics;
 
 import dev.apikeys.events.ApiKeyCreated;
+import dev.apikeys.events.ApiKeyCreditsConsumed;
 import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
@@ -10,11 +11,11 @@ import dev.apikeys.events.ApiKeyUpdated;
 import dev.apikeys.events.ApiKeyUsed;
 
 /**
- * What the analytics count, one column of {@code read_model.key_activity_daily} each, but updates,
- * which the analytics do not count.
+ * What the analytics count, one column of {@code read_model.key_activity_daily} each, but updates
+ * and credit consumption, which the analytics do not count.
  */
 enum Activity {
-    CREATED, DISABLED, ENABLED, UPDATED, DELETED, ROTATED, USED;
+    CREATED, DISABLED, ENABLED, UPDATED, DELETED, ROTATED, USED, CREDITS_CONSUMED;
 
     /** "used" counts usage facts: at most one per key and flush interval, not every verification. */
     static Activity of(ApiKeyEvent event) {
@@ -52,6 +53,11 @@ enum Activity {
             @Override
             public Activity used(ApiKeyUsed used) {
                 return USED;
+            }
+
+            @Override
+            public Activity creditsConsumed(ApiKeyCreditsConsumed consumed) {
+                return CREDITS_CONSUMED;
             }
         });
     }

@@ -15,7 +15,7 @@ record DailyActivity(LocalDate date, long created, long disabled, long enabled, 
             case CREATED -> new DailyActivity(date, created + 1, disabled, enabled, deleted, rotated, used);
             case DISABLED -> new DailyActivity(date, created, disabled + 1, enabled, deleted, rotated, used);
             case ENABLED -> new DailyActivity(date, created, disabled, enabled + 1, deleted, rotated, used);
-            case UPDATED -> this;
+            case UPDATED, CREDITS_CONSUMED -> this;
             case DELETED -> new DailyActivity(date, created, disabled, enabled, deleted + 1, rotated, used);
             case ROTATED -> new DailyActivity(date, created, disabled, enabled, deleted, rotated + 1, used);
             case USED -> new DailyActivity(date, created, disabled, enabled, deleted, rotated, used + 1);

@@ -3,6 +3,7 @@ package dev.apikeys.query.history;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.apikeys.events.ApiKeyCreated;
+import dev.apikeys.events.ApiKeyCreditsConsumed;
 import dev.apikeys.events.ApiKeyDeleted;
 import dev.apikeys.events.ApiKeyDisabled;
 import dev.apikeys.events.ApiKeyEnabled;
@@ -11,6 +12,7 @@ import dev.apikeys.events.ApiKeyRotated;
 import dev.apikeys.events.ApiKeyUpdated;
 import dev.apikeys.events.ApiKeyUsed;
 import dev.apikeys.events.RateLimit;
+import dev.apikeys.runtime.api.CreditsView;
 import dev.apikeys.runtime.api.RateLimitSchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
@@ -24,7 +26,7 @@ import java.util.UUID;
 @Schema(description = "One event of a key: what every entry has, and the event's own fields",
         oneOf = {HistoryEntry.Created.class, HistoryEntry.Changed.class, HistoryEntry.Updated.class,
                 HistoryEntry.Rotated.class,
-                HistoryEntry.Used.class})
+                HistoryEntry.Used.class, HistoryEntry.CreditsConsumed.class})
 sealed interface HistoryEntry {
 
     /** Numbers the key's entries from 0, lifecycle and usage alike, as the audit stream's records. */
@@ -47,7 +49,8 @@ sealed interface HistoryEntry {
             public HistoryEntry created(ApiKeyCreated created) {
                 return new Created(sequence, type, at, actorId, created.name(), created.scopes(), created.expiresAt(),
                         created.organizationId(), created.settings().metadata(), created.settings().allowedCidrs(),
-                        created.settings().rateLimit(), created.rotatedFrom());
+                        created.settings().rateLimit(), CreditsView.of(created.settings().credits(), at),
+                        created.rotatedFrom());
             }
 
             @Override
@@ -63,7 +66,8 @@ sealed interface HistoryEntry {
             @Override
             public HistoryEntry updated(ApiKeyUpdated updated) {
                 return new Updated(sequence, type, at, actorId, updated.changed(), updated.name(), updated.scopes(),
-                        updated.settings().metadata(), updated.settings().allowedCidrs(), updated.settings().rateLimit());
+                        updated.settings().metadata(), updated.settings().allowedCidrs(), updated.settings().rateLimit(),
+                        CreditsView.of(updated.settings().credits(), at));
             }
 
             @Override
@@ -80,6 +84,11 @@ sealed interface HistoryEntry {
             public HistoryEntry used(ApiKeyUsed used) {
                 return new Used(sequence, type, at, actorId, used.lastUsedAt());
             }
+
+            @Override
+            public HistoryEntry creditsConsumed(ApiKeyCreditsConsumed consumed) {
+                return new CreditsConsumed(sequence, type, at, actorId, consumed.consumed(), consumed.remaining());
+            }
         });
     }
 
@@ -88,6 +97,7 @@ sealed interface HistoryEntry {
             Instant expiresAt, String organizationId,
             @JsonRawValue @Schema(type = "object", nullable = true) String metadata, List<String> allowedCidrs,
             @Schema(implementation = RateLimitSchema.class, nullable = true) RateLimit rateLimit,
+            @Schema(nullable = true) CreditsView credits,
             @JsonInclude(JsonInclude.Include.NON_NULL) UUID rotatedFrom)
             implements HistoryEntry {
     }
@@ -96,7 +106,12 @@ sealed interface HistoryEntry {
     record Updated(long sequence, String type, Instant occurredAt, String actorId, List<String> changed, String name,
             List<String> scopes, @JsonRawValue @Schema(type = "object", nullable = true) String metadata,
             List<String> allowedCidrs, @Schema(implementation = RateLimitSchema.class, nullable = true)
-            RateLimit rateLimit) implements HistoryEntry {
+            RateLimit rateLimit, @Schema(nullable = true) CreditsView credits) implements HistoryEntry {
+    }
+
+    /** @param remaining what the consumption left of the key's credits */
+    record CreditsConsumed(long sequence, String type, Instant occurredAt, String actorId, long consumed,
+            long remaining) implements HistoryEntry {
     }
 
     /** Disabled, enabled, deleted: the event says no more than that and when. */

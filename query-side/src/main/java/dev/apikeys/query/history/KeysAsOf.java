@@ -44,7 +44,7 @@ class KeysAsOf {
                 key = fold(KeyState.NONE, store.at(Mark.start(keyId)), asOf, Long.MAX_VALUE);
             }
             if (key.exists() && !key.deleted()) {
-                keys.add(ApiKeyResponse.of(key, key.lastUsedAt()));
+                keys.add(ApiKeyResponse.of(key, asOf));
             }
         }
         return keys;

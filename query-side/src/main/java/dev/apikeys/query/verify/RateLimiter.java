@@ -78,6 +78,21 @@ class RateLimiter implements SchedulingConfigurer {
         }
     }
 
+    /** Gives back an answer {@link #admit} took for a verification that then failed a later check. */
+    Decision giveBack(UUID keyId, RateLimit limit, Instant now) {
+        long start = limit.windowAt(now.getEpochSecond());
+        Window window = windows.get(keyId);
+        if (window == null) {
+            return peek(keyId, limit, now);
+        }
+        synchronized (window) {
+            if (window.start == start && window.used > 0) {
+                window.used--;
+            }
+        }
+        return peek(keyId, limit, now);
+    }
+
     /** How the key's window stands, taking nothing: for answers other than VALID. */
     Decision peek(UUID keyId, RateLimit limit, Instant now) {
         long start = limit.windowAt(now.getEpochSecond());

@@ -1,7 +1,9 @@
 package dev.apikeys.query.verify;
 
+import dev.apikeys.events.ApiKeyCreditsConsumed;
 import dev.apikeys.events.ApiKeyUsageStream;
 import dev.apikeys.events.ApiKeyUsed;
+import dev.apikeys.events.Credits;
 import dev.apikeys.events.EventMetadata;
 import dev.apikeys.events.KeyState;
 import java.time.Duration;
@@ -28,7 +30,8 @@ import org.springframework.stereotype.Component;
 /**
  * Records that keys were used, off the verification's path: a verification notes the moment in
  * memory; every tick the due keys' facts are appended to their usage streams, at most one
- * {@link ApiKeyUsed} per key and flush interval, in batched inserts of at most {@value #MAX_BATCH}
+ * {@link ApiKeyUsed} per key and flush interval (and one {@link ApiKeyCreditsConsumed} for a key
+ * whose credits it consumed), in batched inserts of at most {@value #MAX_BATCH}
  * keys a transaction. The read model and the audit stream take them from there. A graceful stop
  * records what is pending.
  */
@@ -47,11 +50,26 @@ class UsageRecorder implements SchedulingConfigurer, SmartLifecycle {
     private final Duration interval;
     private volatile boolean running;
 
-    /** The latest use of a key not recorded yet, and the service that verified it. */
-    private record Use(UUID keyId, String userId, Instant at, String verifiedBy) {
+    /**
+     * The latest use of a key not recorded yet, the service that verified it, and the credits
+     * consumed since the last record, of the grant they were taken from (null for none).
+     */
+    private record Use(UUID keyId, String userId, Instant at, String verifiedBy, Credits grant, long consumed) {
 
-        Use later(Use other) {
-            return other.at.isAfter(at) ? other : this;
+        /** Consumption of a grant a later one replaced counts against nothing, so it is not kept. */
+        Use merge(Use other) {
+            Use latest = other.at.isAfter(at) ? other : this;
+            long sameGrant = grant != null && other.grant != null && grant.grantedAt().equals(other.grant.grantedAt())
+                    ? consumed + other.consumed
+                    : newerGrant(other).consumed;
+            return new Use(keyId, userId, latest.at, latest.verifiedBy, newerGrant(other).grant, sameGrant);
+        }
+
+        private Use newerGrant(Use other) {
+            if (grant == null) {
+                return other;
+            }
+            return other.grant != null && other.grant.grantedAt().isAfter(grant.grantedAt()) ? other : this;
         }
     }
 
@@ -61,9 +79,13 @@ class UsageRecorder implements SchedulingConfigurer, SmartLifecycle {
         this.interval = properties.usage().flushInterval();
     }
 
-    /** Never blocks: the verification that calls it is on the hot path. */
-    void used(KeyState key, Instant at, String verifiedBy) {
-        unrecorded.merge(key.keyId(), new Use(key.keyId(), key.userId(), at, verifiedBy), Use::later);
+    /**
+     * Never blocks: the verification that calls it is on the hot path.
+     *
+     * @param grant the credits it consumed {@code consumed} of; null for a key with unlimited credits
+     */
+    void used(KeyState key, Instant at, String verifiedBy, Credits grant, long consumed) {
+        unrecorded.merge(key.keyId(), new Use(key.keyId(), key.userId(), at, verifiedBy, grant, consumed), Use::merge);
     }
 
     /** Ticks five times an interval, so a key is recorded at most a fifth of an interval late. */
@@ -144,27 +166,48 @@ class UsageRecorder implements SchedulingConfigurer, SmartLifecycle {
     }
 
     private void putBack(List<Use> uses) {
-        uses.forEach(use -> unrecorded.merge(use.keyId(), use, Use::later));
+        uses.forEach(use -> unrecorded.merge(use.keyId(), use, Use::merge));
     }
 
     /**
      * Each fact is the next of its key's usage stream as the keys in memory know it: should another
-     * instance have appended one meanwhile, the append fails, and a later tick tries again. A key
-     * deleted since its use is no longer in memory; the store says where its usage stream ends.
+     * instance have appended one meanwhile, the append fails, and a later tick tries again. So the
+     * credits a consumption fact says are left are reckoned from every fact before it. A key
+     * deleted since its use is no longer in memory; the store says where its usage stream ends,
+     * and its consumption is not recorded.
      */
-    private List<DomainEventMessage<ApiKeyUsed>> facts(List<Use> uses) {
-        return uses.stream()
-                .map(use -> {
-                    KeyState key = keys.byId(use.keyId());
-                    String stream = ApiKeyUsageStream.of(use.keyId());
-                    long last = key != null
-                            ? key.position().usage()
-                            : eventStore.lastSequenceNumberFor(stream).orElse(-1L);
-                    return (DomainEventMessage<ApiKeyUsed>) new GenericDomainEventMessage<>(ApiKeyUsageStream.TYPE,
-                            stream, last + 1, new ApiKeyUsed(use.keyId(), use.userId(), use.at()),
-                            MetaData.with(EventMetadata.ACTOR_ID, use.verifiedBy())
-                                    .and(EventMetadata.CORRELATION_ID, UUID.randomUUID().toString()));
-                })
-                .toList();
+    private List<DomainEventMessage<?>> facts(List<Use> uses) {
+        List<DomainEventMessage<?>> facts = new ArrayList<>();
+        for (Use use : uses) {
+            KeyState key = keys.byId(use.keyId());
+            String stream = ApiKeyUsageStream.of(use.keyId());
+            long last = key != null
+                    ? key.position().usage()
+                    : eventStore.lastSequenceNumberFor(stream).orElse(-1L);
+            facts.add(fact(stream, ++last, new ApiKeyUsed(use.keyId(), use.userId(), use.at()), use));
+            Long left = key == null || use.consumed() == 0 ? null : leftAfter(key.settings().credits(), use);
+            if (left != null) {
+                facts.add(fact(stream, ++last, new ApiKeyCreditsConsumed(use.keyId(), use.userId(),
+                        use.grant().grantedAt(), use.grant().granted(), use.consumed(), left, use.at()), use));
+            }
+        }
+        return facts;
+    }
+
+    /** What the use leaves of its grant; null when a later grant replaced it, so it counts against nothing. */
+    private static Long leftAfter(Credits recorded, Use use) {
+        if (recorded == null || use.grant().grantedAt().isBefore(recorded.grantedAt())) {
+            return null;
+        }
+        long before = use.grant().grantedAt().equals(recorded.grantedAt())
+                ? recorded.remaining()
+                : use.grant().granted();
+        return Math.max(0, before - use.consumed());
+    }
+
+    private static DomainEventMessage<?> fact(String stream, long sequence, Object payload, Use use) {
+        return new GenericDomainEventMessage<>(ApiKeyUsageStream.TYPE, stream, sequence, payload,
+                MetaData.with(EventMetadata.ACTOR_ID, use.verifiedBy())
+                        .and(EventMetadata.CORRELATION_ID, UUID.randomUUID().toString()));
     }
 }

@@ -15,7 +15,8 @@ import java.util.UUID;
 sealed interface Verification {
 
     enum Code {
-        VALID, MALFORMED, NOT_FOUND, DISABLED, EXPIRED, IP_NOT_ALLOWED, INSUFFICIENT_SCOPES, RATE_LIMITED
+        VALID, MALFORMED, NOT_FOUND, DISABLED, EXPIRED, IP_NOT_ALLOWED, INSUFFICIENT_SCOPES, RATE_LIMITED,
+        USAGE_EXCEEDED
     }
 
     boolean valid();
@@ -26,11 +27,15 @@ sealed interface Verification {
         return new KeyNotFound(false, code);
     }
 
-    /** @param rate how the key's rate-limit window stands; null when the key has no rate limit */
-    static Verification of(Code code, KeyState key, RateLimiter.Decision rate) {
+    /**
+     * @param rate how the key's rate-limit window stands; null when the key has no rate limit
+     * @param credits what the key's credits have left; null when they are unlimited
+     */
+    static Verification of(Code code, KeyState key, RateLimiter.Decision rate, CreditMeter.Decision credits) {
         return new OfKey(code == Code.VALID, code, key.keyId(), key.userId(), key.organizationId(), key.scopes(),
                 key.expiresAt(), key.settings().metadata(),
-                rate == null ? null : new Window(rate.limit(), rate.remaining(), rate.resetAt()));
+                rate == null ? null : new Window(rate.limit(), rate.remaining(), rate.resetAt()),
+                credits == null ? null : credits.remaining());
     }
 
     /** MALFORMED or NOT_FOUND: nothing about any key. */
@@ -42,7 +47,9 @@ sealed interface Verification {
     record OfKey(boolean valid, Code code, UUID keyId, String userId, String organizationId, List<String> scopes,
             Instant expiresAt, @JsonRawValue @Schema(type = "object", nullable = true) String metadata,
             @JsonInclude(JsonInclude.Include.NON_NULL)
-            @Schema(description = "Only for a key with a rate limit") Window ratelimit)
+            @Schema(description = "Only for a key with a rate limit") Window ratelimit,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "Only for a key with credits") Long creditsRemaining)
             implements Verification {
     }
 

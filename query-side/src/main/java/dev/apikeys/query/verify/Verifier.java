@@ -7,8 +7,10 @@ import static dev.apikeys.query.verify.Verification.Code.IP_NOT_ALLOWED;
 import static dev.apikeys.query.verify.Verification.Code.MALFORMED;
 import static dev.apikeys.query.verify.Verification.Code.NOT_FOUND;
 import static dev.apikeys.query.verify.Verification.Code.RATE_LIMITED;
+import static dev.apikeys.query.verify.Verification.Code.USAGE_EXCEEDED;
 import static dev.apikeys.query.verify.Verification.Code.VALID;
 
+import dev.apikeys.events.Credits;
 import dev.apikeys.events.KeyState;
 import dev.apikeys.events.RateLimit;
 import dev.apikeys.runtime.key.ApiKeyFormat;
@@ -26,8 +28,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Decides a verification from memory: the shape and checksum first (no lookup for what is not a
- * key), then the key found by its hash, its state, its expiry, the caller's network, its scopes and
- * its rate limit. A valid key's use is
+ * key), then the key found by its hash, its state, its expiry, the caller's network, its scopes,
+ * its rate limit and its credits. A valid key's use is
  * noted for the usage recorder and nothing more.
  */
 @Component
@@ -39,20 +41,23 @@ class Verifier {
     private final Freshness freshness;
     private final UsageRecorder usage;
     private final RateLimiter rateLimits;
+    private final CreditMeter creditMeter;
     private final Clock clock;
     private final Duration timeout;
 
-    Verifier(VerifiableKeys keys, Freshness freshness, UsageRecorder usage, RateLimiter rateLimits, Clock clock,
-            VerificationProperties properties) {
+    Verifier(VerifiableKeys keys, Freshness freshness, UsageRecorder usage, RateLimiter rateLimits,
+            CreditMeter creditMeter, Clock clock, VerificationProperties properties) {
         this.keys = keys;
         this.freshness = freshness;
         this.usage = usage;
         this.rateLimits = rateLimits;
+        this.creditMeter = creditMeter;
         this.clock = clock;
         this.timeout = properties.verify().timeout();
     }
 
-    Verification verify(String presented, List<String> requiredScopes, InetAddress clientIp, String verifiedBy) {
+    Verification verify(String presented, List<String> requiredScopes, InetAddress clientIp, int cost,
+            String verifiedBy) {
         if (!ApiKeyFormat.isWellFormed(presented)) {
             return Verification.notFound(MALFORMED);
         }
@@ -66,18 +71,26 @@ class Verifier {
         Instant now = clock.instant();
         Verification.Code refusal = refusal(key, now, requiredScopes, clientIp);
         RateLimit rateLimit = key.settings().rateLimit();
-        if (refusal != null) {
-            return Verification.of(refusal, key, rateLimit == null ? null : rateLimits.peek(key.keyId(), rateLimit, now));
-        }
-        RateLimiter.Decision rate = null;
-        if (rateLimit != null) {
+        Credits credits = key.settings().credits();
+        RateLimiter.Decision rate = rateLimit == null ? null : rateLimits.peek(key.keyId(), rateLimit, now);
+        if (refusal == null && rateLimit != null) {
             rate = rateLimits.admit(key.keyId(), rateLimit, now);
-            if (!rate.admitted()) {
-                return Verification.of(RATE_LIMITED, key, rate);
+            refusal = rate.admitted() ? null : RATE_LIMITED;
+        }
+        CreditMeter.Decision credit = credits == null ? null : creditMeter.peek(key.keyId(), credits, now);
+        if (refusal == null && credits != null) {
+            credit = creditMeter.take(key.keyId(), credits, cost, now);
+            if (!credit.admitted()) {
+                // Only a VALID answer counts against the rate limit.
+                rate = rate == null ? null : rateLimits.giveBack(key.keyId(), rateLimit, now);
+                refusal = USAGE_EXCEEDED;
             }
         }
-        usage.used(key, now, verifiedBy);
-        return Verification.of(VALID, key, rate);
+        if (refusal != null) {
+            return Verification.of(refusal, key, rate, credit);
+        }
+        usage.used(key, now, verifiedBy, credit == null ? null : credit.grant(), credit == null ? 0 : cost);
+        return Verification.of(VALID, key, rate, credit);
     }
 
     /** The first check before the rate limit that fails, in the order the answer's codes name them; null for none. */

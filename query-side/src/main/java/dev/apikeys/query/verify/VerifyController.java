@@ -46,6 +46,7 @@ class VerifyController {
                     schema = @Schema(implementation = VerifyRequest.class)))
             @RequestBody(required = false) JsonNode body) {
         VerifyRequest request = VerifyRequest.from(body);
-        return verifier.verify(request.key(), request.requiredScopes(), request.clientIp(), caller.userId());
+        return verifier.verify(request.key(), request.requiredScopes(), request.clientIp(), request.cost(),
+                caller.userId());
     }
 }

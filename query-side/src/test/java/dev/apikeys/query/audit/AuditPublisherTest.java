@@ -63,7 +63,7 @@ class AuditPublisherTest {
     private static final Instant EXPIRES_AT = Instant.parse("2026-01-01T10:00:00.123Z");
     private static final String[] REQUIRED_FIELDS = {"key_id", "user_id", "organization_id", "name", "key_prefix",
             "scopes", "expires_at", "disabled", "deleted", "occurred_at", "actor_id", "sequence", "metadata",
-            "allowed_cidrs", "rate_limit"};
+            "allowed_cidrs", "rate_limit", "credits"};
     private static final JsonSchema SCHEMA = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
             .getSchema(AuditPublisherTest.class.getResourceAsStream("/schemas/apikey-audit-record.schema.json"),
                     SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());

@@ -121,7 +121,8 @@ class HistoryHttpTest {
 
         JsonNode created = history.get(0);
         assertThat(fieldNames(created)).containsExactlyInAnyOrder("sequence", "type", "occurred_at", "actor_id",
-                "name", "scopes", "expires_at", "organization_id", "metadata", "allowed_cidrs", "rate_limit");
+                "name", "scopes", "expires_at", "organization_id", "metadata", "allowed_cidrs", "rate_limit",
+                "credits");
         assertThat(created.path("name").asText()).isEqualTo("ci-deploy");
         assertThat(created.path("scopes")).extracting(JsonNode::asText).containsExactly("models:read", "workflows:*");
         assertThat(Instant.parse(created.path("expires_at").asText())).isEqualTo(expiresAt);
@@ -337,7 +338,7 @@ class HistoryHttpTest {
         assertThat(atCreation.path("scopes")).extracting(JsonNode::asText).containsExactly("models:read", "workflows:*");
         assertThat(fieldNames(atCreation)).containsExactlyInAnyOrder("id", "created_at", "updated_at", "user_id",
                 "organization_id", "name", "key_prefix", "scopes", "last_used_at", "expires_at", "disabled", "metadata",
-                "allowed_cidrs", "rate_limit");
+                "allowed_cidrs", "rate_limit", "credits");
 
         JsonNode whileDisabled = single(asOf(T0.plusSeconds(15)));
         assertThat(whileDisabled.path("disabled").asBoolean()).isTrue();

@@ -131,7 +131,7 @@ class UsageRecorderTest {
             UUID keyId = UUID.randomUUID();
             keys.apply(new ApiKeyCreated(keyId, "user", null, "", "sk_abcde", "hash-" + keyId, List.of(), null,
                     AT, null), 0);
-            recorder.used(keys.byId(keyId), AT, "service");
+            recorder.used(keys.byId(keyId), AT, "service", null, 0);
             used.add(keyId);
         }
         return used;

@@ -54,11 +54,12 @@ final class VerifierBenchmark {
                 (after, head, gaps) -> List.of(), () -> { }), new VerifiableKeysFeed(null, null, null, null, keys),
                 properties);
         Verifier verifier = new Verifier(keys, fresh, new UsageRecorder(null, keys, properties),
-                new RateLimiter(null, Clock.systemUTC()), Clock.systemUTC(), properties);
+                new RateLimiter(null, Clock.systemUTC()), new CreditMeter(null, Clock.systemUTC()), Clock.systemUTC(),
+                properties);
         List<String> required = List.of("models:read");
 
         for (int i = 0; i < WARM_UP; i++) {
-            verifier.verify(plaintexts.get(random.nextInt(KEYS)), required, null, "bench");
+            verifier.verify(plaintexts.get(random.nextInt(KEYS)), required, null, 1, "bench");
         }
         long[] nanos = new long[VERIFICATIONS];
         long valid = 0;
@@ -66,7 +67,7 @@ final class VerifierBenchmark {
         for (int i = 0; i < VERIFICATIONS; i++) {
             String key = plaintexts.get(random.nextInt(KEYS));
             long begin = System.nanoTime();
-            Verification verification = verifier.verify(key, required, null, "bench");
+            Verification verification = verifier.verify(key, required, null, 1, "bench");
             nanos[i] = System.nanoTime() - begin;
             valid += verification.valid() ? 1 : 0;
         }

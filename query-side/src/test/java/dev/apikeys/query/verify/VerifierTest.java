@@ -40,20 +40,21 @@ class VerifierTest {
     }), (after, head, gaps) -> List.of(), () -> { }), new VerifiableKeysFeed(null, null, null, null, keys), properties);
     /** No key here has a rate limit: RateLimiterTest and the HTTP tests take those. */
     private final Verifier verifier = new Verifier(keys, freshness, new UsageRecorder(null, keys, properties),
-            new RateLimiter(null, Clock.fixed(NOW, ZoneOffset.UTC)), Clock.fixed(NOW, ZoneOffset.UTC), properties);
+            new RateLimiter(null, Clock.fixed(NOW, ZoneOffset.UTC)), new CreditMeter(null, Clock.fixed(NOW, ZoneOffset.UTC)),
+            Clock.fixed(NOW, ZoneOffset.UTC), properties);
 
     @Test
     void whatIsNotAKeyIsMalformedWithoutWaitingForAnything() {
         storeReachable.set(false);
 
-        Verification verification = verifier.verify("sk_abcdefghijklmnopqrstuvwxyzABCDEF1rJNtx", List.of(), null, "gateway");
+        Verification verification = verifier.verify("sk_abcdefghijklmnopqrstuvwxyzABCDEF1rJNtx", List.of(), null, 1, "gateway");
 
         assertThat(verification).isEqualTo(Verification.notFound(Verification.Code.MALFORMED));
     }
 
     @Test
     void aWellFormedKeyNobodyHoldsIsNotFound() {
-        assertThat(verifier.verify(KEY, List.of(), null, "gateway").code()).isEqualTo(Verification.Code.NOT_FOUND);
+        assertThat(verifier.verify(KEY, List.of(), null, 1, "gateway").code()).isEqualTo(Verification.Code.NOT_FOUND);
     }
 
     @Test
@@ -61,24 +62,24 @@ class VerifierTest {
         KeyState key = key(false, false, null, List.of("models:*"));
         keys.load(key);
 
-        Verification verification = verifier.verify(KEY, List.of("models:read"), null, "gateway");
+        Verification verification = verifier.verify(KEY, List.of("models:read"), null, 1, "gateway");
 
         assertThat(verification).isEqualTo(new Verification.OfKey(true, Verification.Code.VALID, key.keyId(), "user-1",
-                null, List.of("models:*"), null, null, null));
+                null, List.of("models:*"), null, null, null, null));
     }
 
     @Test
     void aDeletedKeyIsNotFound() {
         keys.load(key(false, true, null, List.of()));
 
-        assertThat(verifier.verify(KEY, List.of(), null, "gateway")).isEqualTo(Verification.notFound(Verification.Code.NOT_FOUND));
+        assertThat(verifier.verify(KEY, List.of(), null, 1, "gateway")).isEqualTo(Verification.notFound(Verification.Code.NOT_FOUND));
     }
 
     @Test
     void aDisabledKeyIsDisabled() {
         keys.load(key(true, false, null, List.of()));
 
-        Verification verification = verifier.verify(KEY, List.of(), null, "gateway");
+        Verification verification = verifier.verify(KEY, List.of(), null, 1, "gateway");
 
         assertThat(verification.code()).isEqualTo(Verification.Code.DISABLED);
         assertThat(verification.valid()).isFalse();
@@ -87,48 +88,48 @@ class VerifierTest {
     @Test
     void aKeyExpiresAtItsExpiryInstant() {
         keys.load(key(false, false, NOW.plusMillis(1), List.of()));
-        assertThat(verifier.verify(KEY, List.of(), null, "gateway").code()).isEqualTo(Verification.Code.VALID);
+        assertThat(verifier.verify(KEY, List.of(), null, 1, "gateway").code()).isEqualTo(Verification.Code.VALID);
 
         keys.load(key(false, false, NOW, List.of(), 1));
-        assertThat(verifier.verify(KEY, List.of(), null, "gateway").code()).isEqualTo(Verification.Code.EXPIRED);
+        assertThat(verifier.verify(KEY, List.of(), null, 1, "gateway").code()).isEqualTo(Verification.Code.EXPIRED);
     }
 
     @Test
     void missingScopesAreInsufficient() {
         keys.load(key(false, false, null, List.of("models:read")));
 
-        assertThat(verifier.verify(KEY, List.of("models:write"), null, "gateway").code())
+        assertThat(verifier.verify(KEY, List.of("models:write"), null, 1, "gateway").code())
                 .isEqualTo(Verification.Code.INSUFFICIENT_SCOPES);
     }
 
     @Test
     void aKeyWithAllowedCidrsIsValidOnlyFromThemAndItsNetworkIsJudgedAfterExpiryBeforeScopes() {
         KeyState restricted = withSettings(key(false, false, null, List.of("models:read")),
-                new KeySettings("{\"team\":\"ci\"}", List.of("10.0.0.0/8", "2001:db8::/32"), null));
+                new KeySettings("{\"team\":\"ci\"}", List.of("10.0.0.0/8", "2001:db8::/32"), null, null));
         keys.load(restricted);
 
-        assertThat(verifier.verify(KEY, List.of(), IpAddresses.parse("10.1.2.3"), "gateway"))
+        assertThat(verifier.verify(KEY, List.of(), IpAddresses.parse("10.1.2.3"), 1, "gateway"))
                 .isEqualTo(new Verification.OfKey(true, Verification.Code.VALID, restricted.keyId(), "user-1", null,
-                        List.of("models:read"), null, "{\"team\":\"ci\"}", null));
-        assertThat(verifier.verify(KEY, List.of(), IpAddresses.parse("2001:db8::7"), "gateway").code())
+                        List.of("models:read"), null, "{\"team\":\"ci\"}", null, null));
+        assertThat(verifier.verify(KEY, List.of(), IpAddresses.parse("2001:db8::7"), 1, "gateway").code())
                 .isEqualTo(Verification.Code.VALID);
-        assertThat(verifier.verify(KEY, List.of(), IpAddresses.parse("192.168.0.1"), "gateway").code())
+        assertThat(verifier.verify(KEY, List.of(), IpAddresses.parse("192.168.0.1"), 1, "gateway").code())
                 .isEqualTo(Verification.Code.IP_NOT_ALLOWED);
-        assertThat(verifier.verify(KEY, List.of(), null, "gateway").code()).as("no client_ip")
+        assertThat(verifier.verify(KEY, List.of(), null, 1, "gateway").code()).as("no client_ip")
                 .isEqualTo(Verification.Code.IP_NOT_ALLOWED);
-        assertThat(verifier.verify(KEY, List.of("models:write"), IpAddresses.parse("192.168.0.1"), "gateway").code())
+        assertThat(verifier.verify(KEY, List.of("models:write"), IpAddresses.parse("192.168.0.1"), 1, "gateway").code())
                 .as("before scopes").isEqualTo(Verification.Code.IP_NOT_ALLOWED);
 
         keys.load(withSettings(key(false, false, NOW, List.of(), 1), restricted.settings()));
-        assertThat(verifier.verify(KEY, List.of(), IpAddresses.parse("192.168.0.1"), "gateway").code())
+        assertThat(verifier.verify(KEY, List.of(), IpAddresses.parse("192.168.0.1"), 1, "gateway").code())
                 .as("after expiry").isEqualTo(Verification.Code.EXPIRED);
     }
 
     @Test
     void anEmptyListOfCidrsAdmitsNoOne() {
-        keys.load(withSettings(key(false, false, null, List.of()), new KeySettings(null, List.of(), null)));
+        keys.load(withSettings(key(false, false, null, List.of()), new KeySettings(null, List.of(), null, null)));
 
-        assertThat(verifier.verify(KEY, List.of(), IpAddresses.parse("10.1.2.3"), "gateway").code())
+        assertThat(verifier.verify(KEY, List.of(), IpAddresses.parse("10.1.2.3"), 1, "gateway").code())
                 .isEqualTo(Verification.Code.IP_NOT_ALLOWED);
     }
 
@@ -137,7 +138,7 @@ class VerifierTest {
         keys.load(key(true, false, null, List.of()));
         storeReachable.set(false);
 
-        assertThatThrownBy(() -> verifier.verify(KEY, List.of(), null, "gateway"))
+        assertThatThrownBy(() -> verifier.verify(KEY, List.of(), null, 1, "gateway"))
                 .isInstanceOfSatisfying(ProblemException.class, unavailable -> assertThat(unavailable.getBody()
                         .getType()).hasToString("/problems/verification-unavailable"));
     }

@@ -30,12 +30,15 @@ public record ApiKeyResponse(
         @Schema(nullable = true, description = "The networks verification accepts the key from; null for anywhere")
         List<String> allowedCidrs,
         @Schema(implementation = RateLimitSchema.class, nullable = true)
-        RateLimit rateLimit) {
+        RateLimit rateLimit,
+        @Schema(nullable = true, description = "Null: unlimited")
+        CreditsView credits) {
 
-    /** The key as its state stands, last used at {@code lastUsedAt}. */
-    public static ApiKeyResponse of(KeyState key, Instant lastUsedAt) {
+    /** The key as its state stands at the instant (its credits may have been refilled since). */
+    public static ApiKeyResponse of(KeyState key, Instant at) {
         return new ApiKeyResponse(key.keyId(), key.createdAt(), key.updatedAt(), key.userId(), key.organizationId(),
-                key.name(), key.keyPrefix(), key.scopes(), lastUsedAt, key.expiresAt(), key.disabled(),
-                key.settings().metadata(), key.settings().allowedCidrs(), key.settings().rateLimit());
+                key.name(), key.keyPrefix(), key.scopes(), key.lastUsedAt(), key.expiresAt(), key.disabled(),
+                key.settings().metadata(), key.settings().allowedCidrs(), key.settings().rateLimit(),
+                CreditsView.of(key.settings().credits(), at));
     }
 }
