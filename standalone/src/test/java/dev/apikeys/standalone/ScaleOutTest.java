@@ -203,8 +203,12 @@ class ScaleOutTest extends KeyLifecycleSuite {
         ServiceProcess killed = querySide.get(1);
         String limited = api().create(Tokens.forUser("limited-" + UUID.randomUUID()),
                 "{\"rate_limit\": {\"limit\": 40, \"duration_seconds\": 86400}}").get("key").asText();
-        // Blocks of 1, 2, 4 and 5 (an eighth of the limit): 10 answers leave it holding 2 unused.
+        String credited = api().create(Tokens.forUser("credited-" + UUID.randomUUID()),
+                "{\"credits\": {\"remaining\": 40}}").get("key").asText();
+        // Blocks of 1, 2, 4 and 5 (an eighth of the limit, of the grant): 10 answers leave it
+        // holding 2 unused of each.
         Map<String, Integer> validBeforeTheKill = verifyConcurrently(limited, List.of(killed), 10);
+        Map<String, Integer> consumedBeforeTheKill = verifyConcurrently(credited, List.of(killed), 10);
 
         long killedAt = System.nanoTime();
         killed.kill();
@@ -219,10 +223,15 @@ class ScaleOutTest extends KeyLifecycleSuite {
         assertThat(takeover).isLessThanOrEqualTo(TAKEOVER);
 
         Map<String, Integer> validAfterTheKill = verifyConcurrently(limited, List.of(survivor), 60);
-        // Not one more than the limit, and only the killed instance's unused block forfeited.
         assertThat(validBeforeTheKill.values()).containsExactly(10);
-        assertThat(validAfterTheKill.values()).as("the limit but what the killed instance held unused")
-                .containsExactly(40 - 10 - 2);
+        // Never more than the limit; at most the 2 the killed instance held unused are lost (none,
+        // if it gave them back as idle before it was killed).
+        assertThat(validAfterTheKill.values()).singleElement().satisfies(after -> assertThat(after)
+                .isBetween(40 - 10 - 2, 40 - 10));
+        Map<String, Integer> consumedAfterTheKill = verifyConcurrently(credited, List.of(survivor), 60);
+        assertThat(consumedBeforeTheKill.values()).containsExactly(10);
+        assertThat(consumedAfterTheKill.values()).as("never more than the credits given, at most 2 forfeited")
+                .singleElement().satisfies(after -> assertThat(after).isBetween(40 - 10 - 2, 40 - 10));
 
         keys.add(api().create(token, "{}").get("id").asText());
         api().put(KEYS + "/" + keys.get(1), token);
