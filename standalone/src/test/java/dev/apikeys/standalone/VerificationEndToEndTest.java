@@ -332,6 +332,7 @@ class VerificationEndToEndTest {
         });
         assertThat(consumed.stream().mapToLong(entry -> entry.get("consumed").asLong()).sum()).isEqualTo(5);
         assertThat(consumed.get(consumed.size() - 1).get("remaining").asLong()).isZero();
+        assertThat(consumed).allSatisfy(entry -> assertThat(entry.get("granted").asLong()).isEqualTo(5));
         try (AuditTopic audit = new AuditTopic(
                 context.getEnvironment().getRequiredProperty("apikeys.audit.bootstrap-servers"))) {
             List<AuditTopic.AuditRecord> records = audit.awaitRecordsOfKey(id, all -> all.stream()
@@ -344,6 +345,15 @@ class VerificationEndToEndTest {
         assertThat(only(api.get(KEYS, owner).json()).get("credits").get("remaining").asLong()).as("refilled")
                 .isEqualTo(7);
         assertThat(verifyCosting(key, 3, null).get("credits_remaining").asLong()).isEqualTo(4);
+        await().atMost(USAGE_VISIBLE_WITHIN).untilAsserted(() -> {
+            JsonNode history = api.get(KEYS + "/" + id + "/history", owner).json();
+            JsonNode last = history.get(history.size() - 1);
+            assertThat(last.get("type").asText()).isEqualTo("apikey.credits_consumed");
+            assertThat(last.get("granted_at").asText()).as("the refill, in the key's history")
+                    .isEqualTo(midnight.toString());
+            assertThat(last.get("granted").asLong()).isEqualTo(7);
+            assertThat(last.get("remaining").asLong()).isEqualTo(4);
+        });
 
         clock.setTo(midnight.plusSeconds(2));
         api.send("PATCH", KEYS + "/" + id, owner, "application/merge-patch+json", "{\"credits\": {\"remaining\": 1}}");

@@ -87,7 +87,8 @@ sealed interface HistoryEntry {
 
             @Override
             public HistoryEntry creditsConsumed(ApiKeyCreditsConsumed consumed) {
-                return new CreditsConsumed(sequence, type, at, actorId, consumed.consumed(), consumed.remaining());
+                return new CreditsConsumed(sequence, type, at, actorId, consumed.consumed(), consumed.remaining(),
+                        consumed.grantedAt(), consumed.granted());
             }
         });
     }
@@ -109,9 +110,14 @@ sealed interface HistoryEntry {
             RateLimit rateLimit, @Schema(nullable = true) CreditsView credits) implements HistoryEntry {
     }
 
-    /** @param remaining what the consumption left of the key's credits */
+    /**
+     * @param remaining what the consumption left of the key's credits
+     * @param grantedAt when the grant it drew from began: a create, a PATCH, or a refill's midnight,
+     *        which this is how the history shows
+     * @param granted how many credits that grant gave
+     */
     record CreditsConsumed(long sequence, String type, Instant occurredAt, String actorId, long consumed,
-            long remaining) implements HistoryEntry {
+            long remaining, Instant grantedAt, long granted) implements HistoryEntry {
     }
 
     /** Disabled, enabled, deleted: the event says no more than that and when. */
