@@ -341,6 +341,17 @@ class VerificationEndToEndTest {
             assertThat(records).allSatisfy(record -> assertThat(record.schemaViolations()).isEmpty());
         }
 
+        // Uses at no cost, recorded in two flushes: a write's answer still says what is left.
+        for (int flush = 0; flush < 2; flush++) {
+            int entries = api.get(KEYS + "/" + id + "/history", owner).json().size();
+            assertThat(verifyCosting(key, 0, null).get("code").asText()).isEqualTo("VALID");
+            await().atMost(USAGE_VISIBLE_WITHIN).until(() -> api.get(KEYS + "/" + id + "/history", owner).json()
+                    .size() > entries);
+        }
+        JsonNode disabled = api.put(KEYS + "/" + id, owner).json();
+        assertThat(disabled.get("credits").get("remaining").asLong()).isZero();
+        api.put(KEYS + "/" + id, owner);
+
         clock.setTo(midnight.plusSeconds(1));
         assertThat(only(api.get(KEYS, owner).json()).get("credits").get("remaining").asLong()).as("refilled")
                 .isEqualTo(7);

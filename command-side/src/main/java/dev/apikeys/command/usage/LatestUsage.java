@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * model and its keys fold their own stream only, so a write that answers with the whole key, or
  * that copies its credits, reads the stream's last two facts: one indexed lookup of the highest
  * sequence number and two events, however long the stream. Two, since a flush appends a key's use
- * and then its consumption; each of them carries all a reader needs.
+ * and, for a key with credits, then what it consumed and left; each carries all a reader needs.
  */
 @Component
 public class LatestUsage {

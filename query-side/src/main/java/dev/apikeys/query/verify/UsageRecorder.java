@@ -30,8 +30,8 @@ import org.springframework.stereotype.Component;
 /**
  * Records that keys were used, off the verification's path: a verification notes the moment in
  * memory; every tick the due keys' facts are appended to their usage streams, at most one
- * {@link ApiKeyUsed} per key and flush interval (and one {@link ApiKeyCreditsConsumed} for a key
- * whose credits it consumed), in batched inserts of at most {@value #MAX_BATCH}
+ * {@link ApiKeyUsed} per key and flush interval (and after it one {@link ApiKeyCreditsConsumed}
+ * for a key with credits), in batched inserts of at most {@value #MAX_BATCH}
  * keys a transaction. The read model and the audit stream take them from there. A graceful stop
  * records what is pending.
  */
@@ -185,7 +185,9 @@ class UsageRecorder implements SchedulingConfigurer, SmartLifecycle {
                     ? key.position().usage()
                     : eventStore.lastSequenceNumberFor(stream).orElse(-1L);
             facts.add(fact(stream, ++last, new ApiKeyUsed(use.keyId(), use.userId(), use.at()), use));
-            Long left = key == null || use.consumed() == 0 ? null : leftAfter(key.settings().credits(), use);
+            // Every use of a key with credits, even at cost 0: the command side reads what is left
+            // from a key's last two facts (LatestUsage).
+            Long left = key == null || use.grant() == null ? null : leftAfter(key.settings().credits(), use);
             if (left != null) {
                 facts.add(fact(stream, ++last, new ApiKeyCreditsConsumed(use.keyId(), use.userId(),
                         use.grant().grantedAt(), use.grant().granted(), use.consumed(), left, use.at()), use));
