@@ -18,6 +18,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -156,10 +160,10 @@ class ScaleOutTest extends KeyLifecycleSuite {
      */
     private static Map<String, Integer> verifyConcurrently(String key, List<ServiceProcess> instances, int times)
             throws Exception {
-        Map<String, Integer> validByWindow = new java.util.concurrent.ConcurrentHashMap<>();
-        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(8);
+        Map<String, Integer> validByWindow = new ConcurrentHashMap<>();
+        ExecutorService callers = Executors.newFixedThreadPool(8);
         try {
-            List<java.util.concurrent.Future<?>> calls = new ArrayList<>();
+            List<Future<?>> calls = new ArrayList<>();
             for (int i = 0; i < times; i++) {
                 Api instance = new Api(instances.get(i % instances.size()).port());
                 calls.add(callers.submit(() -> {
@@ -174,7 +178,7 @@ class ScaleOutTest extends KeyLifecycleSuite {
                     }
                 }));
             }
-            for (java.util.concurrent.Future<?> call : calls) {
+            for (Future<?> call : calls) {
                 call.get();
             }
         } finally {

@@ -2,7 +2,6 @@ package dev.apikeys.command.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apikeys.command.CreditsPatch;
-import dev.apikeys.command.IncompleteSetting;
 import dev.apikeys.command.RateLimitPatch;
 import dev.apikeys.command.UpdateApiKey;
 import dev.apikeys.events.Credits;
@@ -91,33 +90,24 @@ record CreateKeyRequest(
     /** Credits as given: the grant's time is the key's creation, which the key stamps. */
     private static Credits credits(JsonNode node, List<FieldError> errors) {
         CreditsPatch given = KeyFields.credits(node, errors);
-        if (given == null) {
-            return null;
-        }
-        if (given.remaining() == null) {
-            if (KeyFields.absent(node.get("remaining"))) {
-                errors.add(new FieldError(UpdateApiKey.CREDITS + ".remaining", "is required"));
-            }
+        if (given == null || !KeyFields.required(node, "remaining", UpdateApiKey.CREDITS, errors)
+                || given.remaining() == null) {
             return null;
         }
         return new Credits(given.remaining(), given.refill(), null, given.remaining());
     }
 
+    /** A create gives both members of a rate limit. */
     private static RateLimit rateLimit(JsonNode node, List<FieldError> errors) {
         RateLimitPatch given = KeyFields.rateLimit(node, errors);
         if (given == null) {
             return null;
         }
-        try {
-            return given.over(null);
-        } catch (IncompleteSetting e) {
-            String member = e.field().substring(e.field().indexOf('.') + 1);
-            if (!KeyFields.absent(node.get(member))) {
-                return null; // invalid, and named already
-            }
-            errors.add(new FieldError(e.field(), "is required"));
-            return null;
-        }
+        boolean complete = KeyFields.required(node, "limit", UpdateApiKey.RATE_LIMIT, errors)
+                & KeyFields.required(node, "duration_seconds", UpdateApiKey.RATE_LIMIT, errors);
+        return complete && given.limit() != null && given.durationSeconds() != null
+                ? new RateLimit(given.limit(), given.durationSeconds())
+                : null;
     }
 
     private static String organizationId(JsonNode node, List<FieldError> errors) {

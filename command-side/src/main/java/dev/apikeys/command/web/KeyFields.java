@@ -225,6 +225,19 @@ final class KeyFields {
         return node.longValue();
     }
 
+    /**
+     * Names {@code object.member} as required when it is absent or null.
+     *
+     * @return whether it is there (valid or not: an invalid one is named by its own check)
+     */
+    static boolean required(JsonNode node, String member, String object, List<FieldError> errors) {
+        if (absent(node.get(member))) {
+            errors.add(new FieldError(object + "." + member, "is required"));
+            return false;
+        }
+        return true;
+    }
+
     /** An explicit null counts as absent. */
     static boolean absent(JsonNode node) {
         return node == null || node.isNull();

@@ -89,18 +89,6 @@ class CreditMeter implements SchedulingConfigurer {
         }
     }
 
-    /** Gives back {@code cost} taken by a verification that then failed a later check. */
-    void giveBack(UUID keyId, Decision taken, long cost) {
-        Held mine = held.get(keyId);
-        if (mine != null) {
-            synchronized (mine) {
-                if (mine.grantedAt == micros(taken.grant().grantedAt())) {
-                    mine.credits += cost;
-                }
-            }
-        }
-    }
-
     /** A new grant: what this instance held of the old one goes back, and the block starts small. */
     private void moveTo(UUID keyId, Held mine, Credits grant) {
         long grantedAt = micros(grant.grantedAt());

@@ -62,7 +62,7 @@ class RateLimiter implements SchedulingConfigurer {
             }
             if (window.start == start && window.limit != limit.limit()) {
                 // The owner changed the limit: what this instance holds was reserved under the old one.
-                giveBack(keyId, window);
+                releaseUnused(keyId, window);
                 window.fullSince = null;
             }
             window.moveTo(start, limit);
@@ -78,8 +78,8 @@ class RateLimiter implements SchedulingConfigurer {
         }
     }
 
-    /** Gives back an answer {@link #admit} took for a verification that then failed a later check. */
-    Decision giveBack(UUID keyId, RateLimit limit, Instant now) {
+    /** Undoes an answer {@link #admit} took for a verification that then failed a later check. */
+    Decision undo(UUID keyId, RateLimit limit, Instant now) {
         long start = limit.windowAt(now.getEpochSecond());
         Window window = windows.get(keyId);
         if (window == null) {
@@ -136,7 +136,7 @@ class RateLimiter implements SchedulingConfigurer {
                 if (window.end <= now.getEpochSecond()) {
                     windows.remove(keyId, window);
                 } else if (window.granted > window.used && window.lastUse.isBefore(idleSince)) {
-                    giveBack(keyId, window);
+                    releaseUnused(keyId, window);
                     window.block = 1;
                 }
             }
@@ -147,7 +147,7 @@ class RateLimiter implements SchedulingConfigurer {
      * Gives back what this instance holds unused of the window. Should PostgreSQL be out of reach,
      * it is forfeited instead: the window then admits less, never more.
      */
-    private void giveBack(UUID keyId, Window window) {
+    private void releaseUnused(UUID keyId, Window window) {
         if (window.granted > window.used) {
             try {
                 reservations.release(keyId, window.start, window.granted - window.used);

@@ -72,17 +72,19 @@ class Verifier {
         Verification.Code refusal = refusal(key, now, requiredScopes, clientIp);
         RateLimit rateLimit = key.settings().rateLimit();
         Credits credits = key.settings().credits();
-        RateLimiter.Decision rate = rateLimit == null ? null : rateLimits.peek(key.keyId(), rateLimit, now);
-        if (refusal == null && rateLimit != null) {
-            rate = rateLimits.admit(key.keyId(), rateLimit, now);
-            refusal = rate.admitted() ? null : RATE_LIMITED;
+        RateLimiter.Decision rate = null;
+        if (rateLimit != null) {
+            rate = refusal == null ? rateLimits.admit(key.keyId(), rateLimit, now) : rateLimits.peek(key.keyId(),
+                    rateLimit, now);
+            refusal = refusal == null && !rate.admitted() ? RATE_LIMITED : refusal;
         }
-        CreditMeter.Decision credit = credits == null ? null : creditMeter.peek(key.keyId(), credits, now);
-        if (refusal == null && credits != null) {
-            credit = creditMeter.take(key.keyId(), credits, cost, now);
-            if (!credit.admitted()) {
+        CreditMeter.Decision credit = null;
+        if (credits != null) {
+            credit = refusal == null ? creditMeter.take(key.keyId(), credits, cost, now) : creditMeter.peek(
+                    key.keyId(), credits, now);
+            if (refusal == null && !credit.admitted()) {
                 // Only a VALID answer counts against the rate limit.
-                rate = rate == null ? null : rateLimits.giveBack(key.keyId(), rateLimit, now);
+                rate = rate == null ? null : rateLimits.undo(key.keyId(), rateLimit, now);
                 refusal = USAGE_EXCEEDED;
             }
         }

@@ -1,6 +1,7 @@
 package dev.apikeys.query.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.apikeys.events.Credits;
 import dev.apikeys.events.Refill;
@@ -67,9 +68,9 @@ class CreditMeterTest {
                 instance.take(key, credits, 4, NOW), instance.take(key, credits, 2, NOW),
                 instance.take(key, credits, 0, NOW)))
                 .extracting(CreditMeter.Decision::admitted, CreditMeter.Decision::remaining)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(true, 6L),
-                        org.assertj.core.groups.Tuple.tuple(true, 2L), org.assertj.core.groups.Tuple.tuple(false, 2L),
-                        org.assertj.core.groups.Tuple.tuple(true, 0L), org.assertj.core.groups.Tuple.tuple(true, 0L));
+                .containsExactly(tuple(true, 6L),
+                        tuple(true, 2L), tuple(false, 2L),
+                        tuple(true, 0L), tuple(true, 0L));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.apikeys.query.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.apikeys.events.RateLimit;
 import dev.apikeys.query.ReadModelDatabase;
@@ -69,9 +70,9 @@ class RateLimiterTest {
         assertThat(List.of(instance.admit(key, limit, NOW), instance.admit(key, limit, NOW),
                 instance.admit(key, limit, NOW), instance.admit(key, limit, NOW)))
                 .extracting(RateLimiter.Decision::admitted, RateLimiter.Decision::remaining)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(true, 2L),
-                        org.assertj.core.groups.Tuple.tuple(true, 1L), org.assertj.core.groups.Tuple.tuple(true, 0L),
-                        org.assertj.core.groups.Tuple.tuple(false, 0L));
+                .containsExactly(tuple(true, 2L),
+                        tuple(true, 1L), tuple(true, 0L),
+                        tuple(false, 0L));
         assertThat(instance.peek(key, limit, NOW).resetAt()).isEqualTo(Instant.parse("2030-06-01T12:00:40Z"));
     }
 
