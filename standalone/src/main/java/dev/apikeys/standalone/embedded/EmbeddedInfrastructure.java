@@ -68,8 +68,11 @@ final class EmbeddedInfrastructure {
         }
     }
 
-    /** The port counts only for the first start; later users share the running broker. */
-    EmbeddedKafkaBroker startedKafkaBroker(int port) {
+    /**
+     * The directory's broker, started or not; the port counts only for the first call, later
+     * users share the one broker.
+     */
+    EmbeddedKafkaBroker kafkaBroker(int port) {
         synchronized (kafkaLock) {
             if (kafkaBroker == null) {
                 kafkaBroker = new EmbeddedKafkaBroker(dataDirectory.resolve("kafka"), port);
@@ -77,7 +80,6 @@ final class EmbeddedInfrastructure {
                 log.warn("Kafka port {} ignored: the embedded broker for {} already listens on {}",
                         port, dataDirectory, kafkaBroker.port());
             }
-            kafkaBroker.start();
             return kafkaBroker;
         }
     }

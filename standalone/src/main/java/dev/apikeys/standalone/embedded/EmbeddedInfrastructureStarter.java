@@ -3,7 +3,6 @@ package dev.apikeys.standalone.embedded;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -79,50 +78,43 @@ class EmbeddedInfrastructureStarter implements ApplicationListener<ApplicationPr
         }
     }
 
-    /** Starts the broker on its own thread while the database starts on this one. */
+    /**
+     * Starts the database on this thread, and the broker on its own: the context needs only the
+     * database to build its beans, and waits for the broker once they are built (see the lease).
+     */
     private static EmbeddedInfrastructureLease start(Path dataDirectory, boolean embeddedPostgres, boolean embeddedKafka,
                                                      int kafkaPort, Map<String, Object> properties) {
         long startedAt = System.nanoTime();
         EmbeddedInfrastructure infrastructure = EmbeddedInfrastructure.acquire(dataDirectory);
-        FutureTask<EmbeddedKafkaBroker> kafkaStart = new FutureTask<>(
-                () -> embeddedKafka ? infrastructure.startedKafkaBroker(kafkaPort) : null);
+        EmbeddedKafkaBroker kafkaBroker = embeddedKafka ? infrastructure.kafkaBroker(kafkaPort) : null;
+        FutureTask<Void> kafkaStart = new FutureTask<>(() -> {
+            if (kafkaBroker != null) {
+                kafkaBroker.start();
+            }
+            return null;
+        });
         Thread kafkaStarter = new Thread(kafkaStart, "embedded-kafka-start");
         // Kafka loads classes through the context class loader, which in a Boot jar is not the system one.
         kafkaStarter.setContextClassLoader(Thread.currentThread().getContextClassLoader());
         kafkaStarter.start();
         try {
             EmbeddedPostgresServer postgres = embeddedPostgres ? infrastructure.startedPostgres() : null;
-            EmbeddedKafkaBroker kafkaBroker = resultOf(kafkaStart);
             if (postgres != null) {
                 properties.put(DATASOURCE_URL, postgres.jdbcUrl());
                 properties.put("spring.datasource.username", EmbeddedPostgresServer.USERNAME);
                 properties.put("spring.datasource.password", postgres.password());
+                log.info("Embedded PostgreSQL for {} ready in {} ms", dataDirectory,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
             }
             if (kafkaBroker != null) {
                 properties.put(BOOTSTRAP_SERVERS, kafkaBroker.bootstrapServers());
             }
-            log.info("Embedded infrastructure for {} ready in {} ms", dataDirectory,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
-            return new EmbeddedInfrastructureLease(infrastructure, postgres, kafkaBroker);
+            return new EmbeddedInfrastructureLease(infrastructure, postgres, kafkaBroker, kafkaStart);
         } catch (RuntimeException e) {
             // Wait for the broker's start to end either way, so that release() stops it.
             waitFor(kafkaStarter);
             infrastructure.release();
             throw e;
-        }
-    }
-
-    private static EmbeddedKafkaBroker resultOf(FutureTask<EmbeddedKafkaBroker> kafkaStart) {
-        try {
-            return kafkaStart.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while starting the embedded Kafka broker", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw new IllegalStateException("The embedded Kafka broker did not start", e.getCause());
         }
     }
 

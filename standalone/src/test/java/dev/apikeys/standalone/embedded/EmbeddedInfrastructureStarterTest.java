@@ -1,7 +1,10 @@
 package dev.apikeys.standalone.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -71,6 +74,21 @@ class EmbeddedInfrastructureStarterTest {
     }
 
     @Test
+    void aBrokerThatCannotStartFailsTheStartAndLeavesNothingRunning() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Map<String, String> takenPort = Map.of("apikeys.standalone.kafka-port", Integer.toString(taken.getLocalPort()));
+
+            // The broker starts while the context builds its beans; the context waits for it before starting any.
+            assertThatThrownBy(() -> run(takenPort)).hasStackTraceContaining(Integer.toString(taken.getLocalPort()));
+        }
+
+        assertThat(dataDirectory.resolve("postgres").resolve("postmaster.pid")).doesNotExist();
+        try (ConfigurableApplicationContext next = run(Map.of())) {
+            assertThat(next.getBean(EmbeddedKafkaBroker.class).isRunning()).isTrue();
+        }
+    }
+
+    @Test
     void leavesConfiguredServersAndSecretAlone() {
         try (ConfigurableApplicationContext context = run(Map.of(
                 "spring.datasource.url", "jdbc:postgresql://db.example:5432/apikeys",
@@ -92,7 +110,7 @@ class EmbeddedInfrastructureStarterTest {
     private ConfigurableApplicationContext run(Map<String, String> properties) {
         Map<String, String> all = new HashMap<>(properties);
         all.put("apikeys.standalone.data-dir", dataDirectory.toString());
-        all.put("apikeys.standalone.kafka-port", "0");
+        all.putIfAbsent("apikeys.standalone.kafka-port", "0");
         all.put("spring.main.banner-mode", "off");
         // As command-line arguments, so that they outrank application.yml as a caller's would.
         String[] arguments = all.entrySet().stream().map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
