@@ -33,12 +33,12 @@ class CreditMeterTest {
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     private static EmbeddedPostgres postgres;
-    private static CreditReservations reservations;
+    private static Reservations reservations;
 
     @BeforeAll
     static void readModel() throws IOException {
         postgres = ReadModelDatabase.start();
-        reservations = new CreditReservations(new JdbcTemplate(postgres.getPostgresDatabase()));
+        reservations = new Reservations(new JdbcTemplate(postgres.getPostgresDatabase()));
     }
 
     @AfterAll

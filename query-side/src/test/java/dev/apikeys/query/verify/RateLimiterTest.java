@@ -35,12 +35,12 @@ class RateLimiterTest {
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     private static EmbeddedPostgres postgres;
-    private static RateLimitReservations reservations;
+    private static Reservations reservations;
 
     @BeforeAll
     static void readModel() throws IOException {
         postgres = ReadModelDatabase.start();
-        reservations = new RateLimitReservations(new JdbcTemplate(postgres.getPostgresDatabase()));
+        reservations = new Reservations(new JdbcTemplate(postgres.getPostgresDatabase()));
     }
 
     @AfterAll
@@ -162,7 +162,7 @@ class RateLimiterTest {
 
     @Test
     void withoutPostgresARateLimitedKeyIsNotJudged() {
-        RateLimiter cutOff = new RateLimiter(new RateLimitReservations(new JdbcTemplate(
+        RateLimiter cutOff = new RateLimiter(new Reservations(new JdbcTemplate(
                 new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/unreachable"))), CLOCK);
 
         assertThatThrownBy(() -> cutOff.admit(UUID.randomUUID(), new RateLimit(10, 60), NOW))
