@@ -22,12 +22,19 @@ class Reservations {
     record Reservation(long granted, long unreserved) {
     }
 
+    /** What a window's row held for this window before: nothing, when it holds an older one. */
+    private static final String BEFORE = "(case when window_start = :epoch then reserved else 0 end)";
+    /** Up to what was asked, never past the limit, and never less than was reserved already. */
+    private static final String AFTER = "greatest(" + BEFORE + ", least(" + BEFORE + " + :wanted, :size))";
+    /** What a grant has left unreserved: all it gave, when the row holds an older grant. */
+    private static final String LEFT = "(case when granted_at = :epoch then available else :size end)";
+
     /** The tables, each with its statements over parameters epoch, size, wanted, unused and key. */
     enum Pool {
         /** A rate-limit window's capacity, counted up as reserved; the limit may change within a window. */
         RATE_LIMIT_WINDOWS(
-                "update read_model.rate_limit_window set reserved = {after}, last_granted = {after} - {before},"
-                        + " window_start = :epoch where key_id = :key and window_start <= :epoch"
+                "update read_model.rate_limit_window set reserved = " + AFTER + ", last_granted = " + AFTER
+                        + " - " + BEFORE + ", window_start = :epoch where key_id = :key and window_start <= :epoch"
                         + " returning last_granted, greatest(0, :size - reserved)",
                 "insert into read_model.rate_limit_window (key_id, window_start, reserved, last_granted)"
                         + " values (:key, :epoch, 0, 0) on conflict (key_id) do nothing",
@@ -35,27 +42,20 @@ class Reservations {
                         + " where key_id = :key and window_start = :epoch and reserved >= :unused"),
         /** A credit grant, counted down as available. */
         CREDIT_GRANTS(
-                "update read_model.credit_pool set available = {left} - least({left}, :wanted),"
-                        + " last_granted = least({left}, :wanted), granted_at = :epoch"
+                "update read_model.credit_pool set available = " + LEFT + " - least(" + LEFT + ", :wanted),"
+                        + " last_granted = least(" + LEFT + ", :wanted), granted_at = :epoch"
                         + " where key_id = :key and granted_at <= :epoch returning last_granted, available",
                 "insert into read_model.credit_pool (key_id, granted_at, available, last_granted)"
                         + " values (:key, :epoch, :size, 0) on conflict (key_id) do nothing",
                 "update read_model.credit_pool set available = available + :unused"
                         + " where key_id = :key and granted_at = :epoch");
 
-        /** What a window's row held for this window before: nothing, when it holds an older one. */
-        private static final String BEFORE = "(case when window_start = :epoch then reserved else 0 end)";
-
         private final String reserve;
         private final String insert;
         private final String release;
 
         Pool(String reserve, String insert, String release) {
-            // Up to what was asked, never past the limit, and never less than was reserved already.
-            this.reserve = reserve.replace("{after}", "greatest({before}, least({before} + :wanted, :size))")
-                    .replace("{before}", BEFORE)
-                    // What a grant has left unreserved: all it gave, when the row holds an older grant.
-                    .replace("{left}", "(case when granted_at = :epoch then available else :size end)");
+            this.reserve = reserve;
             this.insert = insert;
             this.release = release;
         }
